@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from . import health, views
+
+# The admin signs in through allauth, so it gets email verification, rate limits and MFA.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Cities for Migration"
+admin.site.site_title = "Cities for Migration"
+
+# Routes without a language prefix: machines call them.
+urlpatterns = [
+    path("health/", health.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

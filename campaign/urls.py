@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from . import health, views
+from . import health
 
 # The admin signs in through allauth, so it gets email verification, rate limits and MFA.
 admin.site.login = login_required(admin.site.login)
@@ -16,10 +16,11 @@ admin.site.site_title = "Cities for Migration"
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("campaign.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
+    path("", include("campaign.site_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 EmailAddress.objects.update_or_create(
                     user=user, email=email, defaults={"verified": True, "primary": True}
                 )
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for email, name, is_staff, _su, _lang in DEMO_ACCOUNTS:
             role = "campaign admin" if is_staff else "city official"
             self.stdout.write(f"  {email:<28} {role} ({name})")

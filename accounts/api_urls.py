@@ -1,0 +1,5 @@
+from django.urls import path
+
+urlpatterns: list = [
+    # GET /api/v1/municipalities/?search=TEXT  (see accounts/api.py)
+]

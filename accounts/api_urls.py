@@ -1,5 +1,3 @@
-from django.urls import path
-
 urlpatterns: list = [
     # GET /api/v1/municipalities/?search=TEXT  (see accounts/api.py)
 ]

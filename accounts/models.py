@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -65,3 +67,192 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+# --- Municipality directory -------------------------------------------------------------
+
+
+def validate_time_zone(value):
+    """An IANA time zone name that this Python knows, such as "Europe/Brussels"."""
+    from .search import is_valid_time_zone
+
+    if not is_valid_time_zone(value):
+        raise ValidationError(
+            _("“%(value)s” is not a known IANA time zone name, such as “Europe/Brussels”."),
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
+def validate_country_code(value):
+    """An ISO 3166-1 alpha-2 code that GeoNames knows, in capitals."""
+    from .search import country_name
+
+    if not value or len(value) != 2 or not value.isupper() or country_name(value) is None:
+        raise ValidationError(
+            _("“%(value)s” is not an ISO 3166-1 alpha-2 country code, such as “BE” or “LB”."),
+            code="invalid_country",
+            params={"value": value},
+        )
+
+
+class Municipality(models.Model):
+    """A local or regional government that may sign the pledge.
+
+    Most rows come from GeoNames (``geonames_id`` set) through ``import_municipalities``;
+    admins add the provinces and metropolitan governments GeoNames lacks. A row an admin
+    has saved is flagged ``edited_by_admin`` and the import leaves it alone.
+    """
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        METROPOLITAN = "metropolitan", _("Metropolitan government")
+        REGIONAL = "regional", _("Regional government")
+
+    name = models.CharField(_("name"), max_length=200)
+    ascii_name = models.CharField(
+        _("ASCII name"), max_length=200, blank=True, help_text=_("Filled from the name when left empty.")
+    )
+    alternate_names = models.JSONField(
+        _("alternate names"),
+        default=list,
+        blank=True,
+        help_text=_("Other names and spellings, such as “Malines” for Mechelen; all of them are searchable."),
+    )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        validators=[validate_country_code],
+        help_text=_("ISO 3166-1 alpha-2 code, such as “BE”."),
+    )
+    admin_region = models.CharField(
+        _("region"),
+        max_length=100,
+        blank=True,
+        help_text=_("First-level administrative division (GeoNames admin1 code or name)."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY)
+    latitude = models.FloatField(
+        _("latitude"),
+        validators=[
+            MinValueValidator(-90, message=_("Latitude must be between -90 and 90 degrees.")),
+            MaxValueValidator(90, message=_("Latitude must be between -90 and 90 degrees.")),
+        ],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        validators=[
+            MinValueValidator(-180, message=_("Longitude must be between -180 and 180 degrees.")),
+            MaxValueValidator(180, message=_("Longitude must be between -180 and 180 degrees.")),
+        ],
+    )
+    population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, such as “Europe/Brussels”; reminders are sent at a sensible local hour."),
+    )
+    geonames_id = models.PositiveIntegerField(
+        _("GeoNames id"),
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Empty for places that admins add."),
+    )
+    slug = models.SlugField(_("slug"), max_length=220, unique=True, blank=True)
+    edited_by_admin = models.BooleanField(
+        _("edited by an admin"),
+        default=False,
+        help_text=_("The GeoNames import does not overwrite places that an admin has edited."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name", "country"]
+        indexes = [
+            models.Index(fields=["country", "kind"], name="accounts_mun_country_kind"),
+            models.Index(fields=["-population"], name="accounts_mun_population"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country})"
+
+    def save(self, *args, **kwargs):
+        from .search import ascii_fold, slug_base, unique_slug
+
+        if not self.ascii_name:
+            self.ascii_name = ascii_fold(self.name)
+        if not self.slug:
+            base = slug_base(self.ascii_name or self.name)
+            taken = set(
+                Municipality.objects.exclude(pk=self.pk).filter(slug__startswith=base).values_list("slug", flat=True)
+            )
+            self.slug = unique_slug(self.ascii_name or self.name, self.country, taken, region=self.admin_region)
+        super().save(*args, **kwargs)
+        self.rebuild_search_names()
+
+    def clean(self):
+        super().clean()
+        from .search import ascii_fold
+
+        errors = {}
+        if self.latitude == 0 and self.longitude == 0:
+            errors["latitude"] = _("Coordinates 0, 0 lie in the ocean; enter the place's real position.")
+        if self.name and self.country and self.geonames_id is None:
+            twins = Municipality.objects.filter(
+                country=self.country, kind=self.kind, admin_region=self.admin_region, ascii_name=ascii_fold(self.name)
+            ).exclude(pk=self.pk)
+            if twins.exists():
+                errors["name"] = _("This country and region already have a %(kind)s with this name.") % {
+                    "kind": self.get_kind_display().lower()
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    def search_forms(self) -> set[str]:
+        from .search import search_forms
+
+        return search_forms([self.name, self.ascii_name, *(self.alternate_names or [])])
+
+    def rebuild_search_names(self):
+        """Replace the rows that prefix search looks at (see ``MunicipalityName``)."""
+        MunicipalityName.objects.filter(municipality=self).delete()
+        MunicipalityName.objects.bulk_create(
+            MunicipalityName(municipality=self, normalized_name=form) for form in sorted(self.search_forms())
+        )
+
+
+class MunicipalityName(models.Model):
+    """One searchable form of a municipality's names: lowercased, accents stripped.
+
+    Every name, the ASCII name and every kept alternate name give one row, and so does each
+    of their later words ("sao paulo" also gives "paulo"), so that a prefix search is one
+    indexed ``LIKE 'x%'`` on ``normalized_name``. A separate table rather than one text
+    column: a column holding all names could only be searched with ``LIKE '%x%'``, which no
+    B-tree index serves. On PostgreSQL the index uses ``varchar_pattern_ops`` so that LIKE
+    uses it whatever the database collation; on SQLite a second, ``COLLATE NOCASE`` index
+    (migration 0003) lets SQLite's LIKE optimisation use it.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="search_names", verbose_name=_("municipality")
+    )
+    normalized_name = models.CharField(_("normalised name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("searchable name")
+        verbose_name_plural = _("searchable names")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "normalized_name"], name="accounts_munname_unique"),
+        ]
+        indexes = [
+            # opclasses only take effect on PostgreSQL; elsewhere this is a plain index.
+            models.Index(fields=["normalized_name"], name="accounts_munname_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self):
+        return self.normalized_name

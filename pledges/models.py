@@ -1,0 +1,230 @@
+"""Pledges, the commitments each city chose, progress reports and their history.
+
+State changes go through pledges/services.py; these classes only describe the data.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .storage import get_private_storage
+
+
+def resolution_upload_to(instance, filename):
+    # The stored name never reuses the uploaded one: it is not trusted.
+    return f"resolutions/{instance.municipality_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Pledge(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", on_delete=models.PROTECT, related_name="pledges", verbose_name=_("campaign")
+    )
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="pledges", verbose_name=_("municipality")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    signatory_title = models.CharField(
+        _("signatory's title"), max_length=200, blank=True, help_text=_("Usually the mayor or the governor.")
+    )
+    council_decision_date = models.DateField(_("date of the council decision"), null=True, blank=True)
+    resolution = models.FileField(
+        _("council resolution (PDF)"),
+        storage=get_private_storage,
+        upload_to=resolution_upload_to,
+        blank=True,
+        max_length=300,
+    )
+    statement = models.TextField(_("public statement"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "municipality"], name="one_pledge_per_municipality_campaign"),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self):
+        return f"{self.municipality} – {self.campaign}"
+
+    @property
+    def is_public(self):
+        """Verified pledges are public; a withdrawn one keeps a public record of when."""
+        return self.status in (self.Status.VERIFIED, self.Status.WITHDRAWN) and self.verified_at is not None
+
+    @property
+    def is_editable(self):
+        return self.status in (self.Status.DRAFT, self.Status.REJECTED)
+
+
+class PledgeCommitment(models.Model):
+    """A commitment the city chose, with the target it sets itself."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="chosen", verbose_name=_("pledge"))
+    commitment = models.ForeignKey(
+        "campaign.Commitment", on_delete=models.PROTECT, related_name="chosen_by", verbose_name=_("commitment")
+    )
+    target = models.TextField(_("the city's target"), blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chosen commitment")
+        verbose_name_plural = _("chosen commitments")
+        constraints = [models.UniqueConstraint(fields=["pledge", "commitment"], name="commitment_once_per_pledge")]
+
+    def __str__(self):
+        return f"{self.pledge} – {self.commitment}"
+
+
+class ProgressReport(models.Model):
+    """One report per pledge and reporting period, covering every chosen commitment."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reports", verbose_name=_("pledge"))
+    period = models.ForeignKey(
+        "campaign.ReportingPeriod", on_delete=models.PROTECT, related_name="reports", verbose_name=_("period")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False, help_text=_("First submitted after the period's due date."))
+    version = models.PositiveIntegerField(_("version"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["period__due"]
+        constraints = [models.UniqueConstraint(fields=["pledge", "period"], name="one_report_per_pledge_period")]
+
+    def __str__(self):
+        return f"{self.pledge} – {self.period}"
+
+
+class ProgressUpdate(models.Model):
+    """Where the city stands on one chosen commitment in one report."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ACHIEVED = "achieved", _("Achieved")
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="updates", verbose_name=_("report")
+    )
+    chosen = models.ForeignKey(
+        PledgeCommitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("chosen commitment")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    narrative = models.TextField(_("what was done"), blank=True)
+    evidence_links = models.JSONField(_("evidence links"), default=list, blank=True)
+    figures = models.TextField(
+        _("figures"), blank=True, help_text=_("Optional numbers, e.g. people reached or budget spent.")
+    )
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [models.UniqueConstraint(fields=["report", "chosen"], name="one_update_per_commitment")]
+
+    def __str__(self):
+        return f"{self.report} – {self.chosen.commitment}"
+
+
+class ReportVersion(models.Model):
+    """A frozen copy of a report each time it is submitted: corrections never erase."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="versions", verbose_name=_("report")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("submitted by")
+    )
+    content = models.JSONField(_("content"))
+
+    class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        ordering = ["report", "number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="unique_report_version")]
+
+    def __str__(self):
+        return f"{self.report} v{self.number}"
+
+
+class PledgeEvent(models.Model):
+    """History of a pledge and its reports: who did what, when. Shown to admins."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Draft started")
+        SAVED = "saved", _("Draft saved")
+        SUBMITTED = "submitted", _("Submitted")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REPORT_SAVED = "report_saved", _("Report draft saved")
+        REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+        REPORT_CORRECTED = "report_corrected", _("Report corrected")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("Resolution downloaded")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="events", verbose_name=_("pledge"))
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, null=True, blank=True, related_name="events", verbose_name=_("report")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pledge event")
+        verbose_name_plural = _("pledge history")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["pledge", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} – {self.pledge}"
+

@@ -1,0 +1,418 @@
+"""Every change of state of a pledge or a progress report goes through one function here.
+
+Each function checks who may do it (PermissionDenied), validates (ValidationError with a
+translated message), runs in a transaction with the row locked, records a PledgeEvent and
+queues its emails on commit. Views, admin actions, commands and tasks all call these.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import can_act_for, can_see_private, is_campaign_admin
+from campaign.emails import queue_email
+from campaign.models import Campaign, Commitment, ReportingPeriod
+
+from .models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
+from .uploads import validate_pdf
+
+# A submitted report can still be corrected for this many days after its period is due.
+REPORT_CORRECTION_DAYS = getattr(settings, "REPORT_CORRECTION_DAYS", 60)
+
+
+@dataclass(frozen=True)
+class ChosenCommitment:
+    commitment: Commitment
+    target: str = ""
+    target_date: date | None = None
+
+
+@dataclass(frozen=True)
+class UpdateInput:
+    chosen_id: int
+    status: str
+    narrative: str = ""
+    evidence_links: list[str] = field(default_factory=list)
+    figures: str = ""
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _record(pledge, actor, action, *, report=None, note=""):
+    return PledgeEvent.objects.create(pledge=pledge, report=report, actor=actor, action=action, note=note)
+
+
+def _require_official(actor, municipality_id: int):
+    if not can_act_for(actor, municipality_id):
+        raise PermissionDenied(_("You do not act for this municipality."))
+
+
+def _require_admin(actor):
+    if not is_campaign_admin(actor):
+        raise PermissionDenied(_("Only campaign admins can do this."))
+
+
+def _lock_pledge(pledge: Pledge) -> Pledge:
+    """Re-read under a row lock so that two requests cannot both change the state."""
+    return Pledge.objects.select_for_update().select_related("campaign", "municipality").get(pk=pledge.pk)
+
+
+def _official_ids(municipality_id: int) -> list[int]:
+    from accounts.models import Membership
+
+    return list(
+        Membership.objects.filter(municipality_id=municipality_id, status=Membership.Status.APPROVED)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def _email_officials(pledge: Pledge, template: str, **context):
+    context = {
+        "municipality": pledge.municipality.name,
+        "campaign_slug": pledge.campaign.slug,
+        "pledge_id": pledge.pk,
+        **context,
+    }
+    for user_id in _official_ids(pledge.municipality_id):
+        queue_email(template=template, to_user_id=user_id, context=context)
+
+
+def local_today(municipality) -> date:
+    """Today where the municipality is: deadlines are kept in local time."""
+    try:
+        zone = ZoneInfo(municipality.time_zone or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return timezone.now().astimezone(zone).date()
+
+
+def _local_date(moment: datetime, municipality) -> date:
+    try:
+        zone = ZoneInfo(municipality.time_zone or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).date()
+
+
+# --- signing ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pledge_start(*, actor, campaign: Campaign, municipality) -> Pledge:
+    """Open a draft for the municipality (required commitments already chosen), or return
+    the pledge it already has: one pledge per municipality per campaign."""
+    _require_official(actor, municipality.pk)
+    if campaign.status != Campaign.Status.OPEN:
+        raise ValidationError(_("This campaign is not open for signing."))
+    pledge, created = Pledge.objects.get_or_create(
+        campaign=campaign, municipality=municipality, defaults={"created_by": actor}
+    )
+    if created:
+        required = campaign.commitments.filter(is_required=True)
+        PledgeCommitment.objects.bulk_create([PledgeCommitment(pledge=pledge, commitment=c) for c in required])
+        _record(pledge, actor, PledgeEvent.Action.CREATED)
+    return pledge
+
+
+@transaction.atomic
+def pledge_save_draft(
+    *,
+    actor,
+    pledge: Pledge,
+    signatory_name: str,
+    signatory_title: str,
+    council_decision_date: date | None,
+    statement: str,
+    chosen: list[ChosenCommitment],
+    resolution: UploadedFile | None = None,
+) -> Pledge:
+    """Save what the official typed. Required commitments stay chosen whatever is sent."""
+    _require_official(actor, pledge.municipality_id)
+    pledge = _lock_pledge(pledge)
+    if not pledge.is_editable:
+        raise ValidationError(_("This pledge has been submitted and can no longer be edited."))
+    if council_decision_date and council_decision_date > local_today(pledge.municipality):
+        raise ValidationError({"council_decision_date": _("The council decision cannot be in the future.")})
+    if resolution is not None:
+        validate_pdf(resolution)
+
+    campaign_commitments = {c.pk: c for c in pledge.campaign.commitments.all()}
+    wanted = {}
+    for item in chosen:
+        if item.commitment.pk not in campaign_commitments:
+            raise ValidationError(_("A chosen commitment does not belong to this campaign."))
+        wanted[item.commitment.pk] = item
+    for commitment in campaign_commitments.values():
+        if commitment.is_required and commitment.pk not in wanted:
+            wanted[commitment.pk] = ChosenCommitment(commitment=commitment)
+
+    existing = {pc.commitment_id: pc for pc in pledge.chosen.all()}
+    for commitment_id, pc in existing.items():
+        if commitment_id not in wanted:
+            pc.delete()
+    for commitment_id, item in wanted.items():
+        pc = existing.get(commitment_id) or PledgeCommitment(pledge=pledge, commitment_id=commitment_id)
+        pc.target = item.target.strip()
+        pc.target_date = item.target_date
+        pc.save()
+
+    pledge.signatory_name = signatory_name.strip()
+    pledge.signatory_title = signatory_title.strip()
+    pledge.council_decision_date = council_decision_date
+    pledge.statement = statement.strip()
+    if resolution is not None:
+        if pledge.resolution:
+            pledge.resolution.delete(save=False)
+        pledge.resolution.save("resolution.pdf", resolution, save=False)
+    pledge.save()
+    _record(pledge, actor, PledgeEvent.Action.SAVED)
+    return pledge
+
+
+def pledge_missing_for_submission(pledge: Pledge) -> list[str]:
+    """What still has to be filled before the pledge can be submitted (translated)."""
+    missing = []
+    if not pledge.signatory_name:
+        missing.append(_("the signatory's name"))
+    if not pledge.signatory_title:
+        missing.append(_("the signatory's title"))
+    if not pledge.council_decision_date:
+        missing.append(_("the date of the council decision"))
+    if not pledge.resolution:
+        missing.append(_("the council resolution (PDF)"))
+    if not pledge.statement:
+        missing.append(_("a public statement"))
+    chosen_ids = set(pledge.chosen.values_list("commitment_id", flat=True))
+    if not chosen_ids:
+        missing.append(_("at least one commitment"))
+    required_ids = set(pledge.campaign.commitments.filter(is_required=True).values_list("pk", flat=True))
+    if required_ids - chosen_ids:
+        missing.append(_("every required commitment"))
+    return missing
+
+
+@transaction.atomic
+def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
+    """Send the pledge to the campaign team for verification (again, after a rejection)."""
+    _require_official(actor, pledge.municipality_id)
+    pledge = _lock_pledge(pledge)
+    if not pledge.is_editable:
+        raise ValidationError(_("This pledge has already been submitted."))
+    if pledge.campaign.status != Campaign.Status.OPEN:
+        raise ValidationError(_("This campaign is not open for signing."))
+    missing = pledge_missing_for_submission(pledge)
+    if missing:
+        raise ValidationError(_("Before submitting, add: %(missing)s.") % {"missing": ", ".join(missing)})
+    resubmission = pledge.status == Pledge.Status.REJECTED
+    pledge.status = Pledge.Status.SUBMITTED
+    pledge.submitted_at = timezone.now()
+    pledge.rejection_reason = ""
+    pledge.save()
+    _record(pledge, actor, PledgeEvent.Action.SUBMITTED, note=_("Resubmitted") if resubmission else "")
+    _email_officials(pledge, "pledge_submitted")
+    return pledge
+
+
+@transaction.atomic
+def pledge_verify(*, actor, pledge: Pledge) -> Pledge:
+    """The campaign team checked the pledge: it becomes public at once."""
+    _require_admin(actor)
+    pledge = _lock_pledge(pledge)
+    if pledge.status != Pledge.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted pledge can be verified."))
+    pledge.status = Pledge.Status.VERIFIED
+    pledge.verified_at = timezone.now()
+    pledge.verified_by = actor
+    pledge.signed_on = pledge.council_decision_date or local_today(pledge.municipality)
+    pledge.save()
+    _record(pledge, actor, PledgeEvent.Action.VERIFIED)
+    _email_officials(pledge, "pledge_verified", municipality_slug=pledge.municipality.slug)
+    transaction.on_commit(lambda: pledge_public_changed(pledge))
+    return pledge
+
+
+@transaction.atomic
+def pledge_reject(*, actor, pledge: Pledge, reason: str) -> Pledge:
+    """Send the pledge back with a reason; the officials correct and resubmit."""
+    _require_admin(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the pledge is rejected: the officials will read it.")})
+    pledge = _lock_pledge(pledge)
+    if pledge.status != Pledge.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted pledge can be rejected."))
+    pledge.status = Pledge.Status.REJECTED
+    pledge.rejection_reason = reason
+    pledge.save()
+    _record(pledge, actor, PledgeEvent.Action.REJECTED, note=reason)
+    _email_officials(pledge, "pledge_rejected", reason=reason)
+    return pledge
+
+
+@transaction.atomic
+def pledge_withdraw(*, actor, pledge: Pledge, reason: str = "") -> Pledge:
+    """The city (or the campaign team) withdraws; the public record says when."""
+    if not (can_act_for(actor, pledge.municipality_id) or is_campaign_admin(actor)):
+        raise PermissionDenied(_("You do not act for this municipality."))
+    pledge = _lock_pledge(pledge)
+    if pledge.status not in (Pledge.Status.SUBMITTED, Pledge.Status.VERIFIED):
+        raise ValidationError(_("Only a submitted or verified pledge can be withdrawn."))
+    was_public = pledge.status == Pledge.Status.VERIFIED
+    pledge.status = Pledge.Status.WITHDRAWN
+    pledge.withdrawn_at = timezone.now()
+    pledge.withdrawal_reason = (reason or "").strip()
+    pledge.save()
+    _record(pledge, actor, PledgeEvent.Action.WITHDRAWN, note=pledge.withdrawal_reason)
+    _email_officials(pledge, "pledge_withdrawn")
+    if was_public:
+        transaction.on_commit(lambda: pledge_public_changed(pledge))
+    return pledge
+
+
+def pledge_public_changed(pledge: Pledge) -> None:
+    """Hook for what the public sees (map and dashboard caches) after a pledge changes."""
+    from django.core.cache import cache
+
+    cache.delete_many(["public:signatories", "public:dashboard"])
+
+
+def record_document_download(*, actor, pledge: Pledge) -> None:
+    if not can_see_private(actor, pledge.municipality_id):
+        raise PermissionDenied(_("You may not download this document."))
+    _record(pledge, actor, PledgeEvent.Action.DOCUMENT_DOWNLOADED)
+
+
+# --- reporting ----------------------------------------------------------------------------
+
+
+def report_correction_deadline(period: ReportingPeriod) -> date:
+    return period.due + timedelta(days=REPORT_CORRECTION_DAYS)
+
+
+@transaction.atomic
+def report_open(*, actor, pledge: Pledge, period: ReportingPeriod) -> ProgressReport:
+    """The report of a verified pledge for a period, created with one update per chosen
+    commitment the first time it is opened."""
+    _require_official(actor, pledge.municipality_id)
+    pledge = _lock_pledge(pledge)
+    if pledge.status != Pledge.Status.VERIFIED:
+        raise ValidationError(_("Reports can be filed once the pledge is verified."))
+    if period.campaign_id != pledge.campaign_id:
+        raise ValidationError(_("This period belongs to another campaign."))
+    if period.opens > local_today(pledge.municipality):
+        raise ValidationError(_("This reporting period has not opened yet."))
+    report, created = ProgressReport.objects.get_or_create(pledge=pledge, period=period, defaults={"created_by": actor})
+    have = set(report.updates.values_list("chosen_id", flat=True))
+    ProgressUpdate.objects.bulk_create(
+        [ProgressUpdate(report=report, chosen=pc) for pc in pledge.chosen.all() if pc.pk not in have]
+    )
+    return report
+
+
+def _report_editable(report: ProgressReport) -> None:
+    if report.status == ProgressReport.Status.SUBMITTED:
+        deadline = report_correction_deadline(report.period)
+        if local_today(report.pledge.municipality) > deadline:
+            raise ValidationError(_("This period is closed: its report can no longer be corrected."))
+
+
+def _clean_links(links: list[str]) -> list[str]:
+    from django.core.validators import URLValidator
+
+    validator = URLValidator(schemes=["http", "https"])
+    cleaned = []
+    for link in links:
+        link = link.strip()
+        if not link:
+            continue
+        try:
+            validator(link)
+        except ValidationError as exc:
+            raise ValidationError(_("“%(link)s” is not a web address (http or https).") % {"link": link}) from exc
+        cleaned.append(link)
+    return cleaned
+
+
+@transaction.atomic
+def report_save(*, actor, report: ProgressReport, updates: list[UpdateInput]) -> ProgressReport:
+    """Save the report's content. A submitted report stays submitted: its public version
+    changes only when it is submitted again."""
+    _require_official(actor, report.pledge.municipality_id)
+    report = (
+        ProgressReport.objects.select_for_update().select_related("pledge__municipality", "period").get(pk=report.pk)
+    )
+    _report_editable(report)
+    by_chosen = {u.chosen_id: u for u in report.updates.all()}
+    valid_status = set(ProgressUpdate.Status.values)
+    for item in updates:
+        update = by_chosen.get(item.chosen_id)
+        if update is None:
+            raise ValidationError(_("This commitment is not part of the report."))
+        if item.status not in valid_status:
+            raise ValidationError(_("Choose a status for each commitment."))
+        update.status = item.status
+        update.narrative = item.narrative.strip()
+        update.evidence_links = _clean_links(item.evidence_links)
+        update.figures = item.figures.strip()
+        update.save()
+    report.save(update_fields=["updated_at"])
+    _record(report.pledge, actor, PledgeEvent.Action.REPORT_SAVED, report=report)
+    return report
+
+
+def report_snapshot(report: ProgressReport) -> dict:
+    """The content of a report as the public sees it, frozen at submission."""
+    return {
+        "period": report.period.label,
+        "updates": [
+            {
+                "commitment_id": u.chosen.commitment_id,
+                "code": u.chosen.commitment.code,
+                "status": u.status,
+                "narrative": u.narrative,
+                "evidence_links": u.evidence_links,
+                "figures": u.figures,
+            }
+            for u in report.updates.select_related("chosen__commitment").order_by("chosen__commitment__order")
+        ],
+    }
+
+
+@transaction.atomic
+def report_submit(*, actor, report: ProgressReport) -> ProgressReport:
+    """Submit (or correct) the report: a new version is kept each time. A first submission
+    after the due date, in the municipality's own time, is marked late."""
+    _require_official(actor, report.pledge.municipality_id)
+    report = (
+        ProgressReport.objects.select_for_update().select_related("pledge__municipality", "period").get(pk=report.pk)
+    )
+    _report_editable(report)
+    missing = [u for u in report.updates.all() if u.status != ProgressUpdate.Status.NOT_STARTED and not u.narrative]
+    if missing:
+        raise ValidationError(_("Describe what was done for each commitment that is planned, in progress or achieved."))
+    now = timezone.now()
+    correction = report.status == ProgressReport.Status.SUBMITTED
+    if not correction:
+        report.first_submitted_at = now
+        report.is_late = _local_date(now, report.pledge.municipality) > report.period.due
+    report.status = ProgressReport.Status.SUBMITTED
+    report.submitted_at = now
+    report.version += 1
+    report.save()
+    ReportVersion.objects.create(
+        report=report, number=report.version, submitted_at=now, submitted_by=actor, content=report_snapshot(report)
+    )
+    action = PledgeEvent.Action.REPORT_CORRECTED if correction else PledgeEvent.Action.REPORT_SUBMITTED
+    _record(report.pledge, actor, action, report=report, note=str(report.period))
+    _email_officials(report.pledge, "report_received", period=report.period.label, late=report.is_late)
+    transaction.on_commit(lambda: pledge_public_changed(report.pledge))
+    return report

@@ -1,9 +1,13 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from campaign.storage import get_private_storage
 
 
 class UserManager(BaseUserManager):
@@ -256,3 +260,141 @@ class MunicipalityName(models.Model):
 
     def __str__(self):
         return self.normalized_name
+
+
+def evidence_upload_to(instance, filename):
+    return f"evidence/{instance.municipality_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Membership(models.Model):
+    """A user acting for a municipality: asked for, then approved or refused by an admin."""
+
+    class Role(models.TextChoices):
+        MAYOR = "mayor", _("Mayor or governor")
+        DEPUTY = "deputy", _("Deputy mayor or councillor")
+        FOCAL_POINT = "focal_point", _("Focal point")
+        STAFF = "staff", _("Staff member")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        REVOKED = "revoked", _("Revoked")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("municipality")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    evidence_email = models.EmailField(
+        _("address at the municipality's own domain"),
+        blank=True,
+        help_text=_("An email address of the municipality's own domain that you can read."),
+    )
+    evidence_letter = models.FileField(
+        _("letter of appointment (PDF)"),
+        storage=get_private_storage,
+        upload_to=evidence_upload_to,
+        blank=True,
+        max_length=300,
+    )
+    evidence_note = models.TextField(_("note to the campaign team"), blank=True)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    refusal_reason = models.TextField(_("reason"), blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["-requested_at"]
+        constraints = [
+            # One live membership per person and municipality; refused and revoked ones stay as history.
+            models.UniqueConstraint(
+                fields=["user", "municipality"],
+                condition=models.Q(status__in=["requested", "approved"]),
+                name="one_live_membership_per_user_municipality",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.municipality} ({self.get_status_display()})"
+
+
+class Invitation(models.Model):
+    """An approved official invites a colleague, or hands the municipality to a successor."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("municipality")
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("invited by")
+    )
+    is_handover = models.BooleanField(
+        _("hand over"), default=False, help_text=_("The inviting official's own membership ends when it is accepted.")
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.municipality}"
+
+
+class MembershipEvent(models.Model):
+    """History of memberships: who asked, approved, refused, invited, revoked or handed over."""
+
+    class Action(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        REVOKED = "revoked", _("Revoked")
+        INVITED = "invited", _("Invited a colleague")
+        JOINED = "joined", _("Joined by invitation")
+        HANDED_OVER = "handed_over", _("Handed over to a successor")
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="membership_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership history")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} – {self.municipality}"

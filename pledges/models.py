@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .storage import get_private_storage
+from campaign.storage import get_private_storage
 
 
 def resolution_upload_to(instance, filename):
@@ -227,4 +227,3 @@ class PledgeEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} – {self.pledge}"
-

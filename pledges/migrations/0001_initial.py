@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import pledges.models
-import pledges.storage
+import campaign.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('signatory_name', models.CharField(blank=True, max_length=200, verbose_name="signatory's name")),
                 ('signatory_title', models.CharField(blank=True, help_text='Usually the mayor or the governor.', max_length=200, verbose_name="signatory's title")),
                 ('council_decision_date', models.DateField(blank=True, null=True, verbose_name='date of the council decision')),
-                ('resolution', models.FileField(blank=True, max_length=300, storage=pledges.storage.get_private_storage, upload_to=pledges.models.resolution_upload_to, verbose_name='council resolution (PDF)')),
+                ('resolution', models.FileField(blank=True, max_length=300, storage=campaign.storage.get_private_storage, upload_to=pledges.models.resolution_upload_to, verbose_name='council resolution (PDF)')),
                 ('statement', models.TextField(blank=True, verbose_name='public statement')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),

@@ -1,10 +1,18 @@
 """Writes on accounts. Every change of state goes through a function here."""
 
 import logging
+import secrets
+from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import User
+from campaign.emails import queue_email
+
+from .access import can_act_for, is_campaign_admin
+from .models import Invitation, Membership, MembershipEvent, Municipality, User
 
 log = logging.getLogger(__name__)
 
@@ -13,9 +21,238 @@ log = logging.getLogger(__name__)
 def user_update_preferences(*, actor: User, user: User, full_name: str, preferred_language: str) -> User:
     """A user changes their own name and language; nobody else may."""
     if actor.pk != user.pk:
-        raise PermissionError("Only the account's owner changes its preferences.")
+        raise PermissionDenied(_("Only the account’s owner changes its preferences."))
     user.full_name = full_name.strip()
     user.preferred_language = preferred_language
     user.save(update_fields=["full_name", "preferred_language"])
     log.info("user %s updated preferences", user.pk)
     return user
+
+
+# --- memberships ------------------------------------------------------------------------
+
+
+INVITATION_DAYS = 14
+
+
+def _record_membership(municipality, actor, action, *, membership=None, note=""):
+    return MembershipEvent.objects.create(
+        municipality=municipality, membership=membership, actor=actor, action=action, note=note
+    )
+
+
+def email_domain_matches(email: str, municipality: Municipality) -> bool:
+    """Whether the address's domain looks like the municipality's own: its name (ASCII,
+    letters only) appears in the domain, e.g. mechelen.be for Mechelen."""
+    from .search import ascii_fold
+
+    domain = email.rsplit("@", 1)[-1].lower()
+    name = "".join(ch for ch in ascii_fold(municipality.name).lower() if ch.isalnum())
+    squeezed = "".join(ch for ch in domain if ch.isalnum())
+    return bool(name) and name in squeezed
+
+
+@transaction.atomic
+def membership_request(
+    *,
+    actor: User,
+    municipality: Municipality,
+    role: str,
+    evidence_email: str = "",
+    evidence_letter=None,
+    evidence_note: str = "",
+) -> Membership:
+    """A verified user asks to act for a municipality, with evidence."""
+    from allauth.account.models import EmailAddress
+
+    from pledges.uploads import validate_pdf
+
+    if not EmailAddress.objects.filter(user=actor, verified=True).exists():
+        raise PermissionDenied(_("Confirm your email address first."))
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose your role.")})
+    evidence_email = (evidence_email or "").strip().lower()
+    if not evidence_email and evidence_letter is None:
+        raise ValidationError(
+            _("Give an address at the municipality's own email domain or upload a letter of appointment.")
+        )
+    if evidence_email and not email_domain_matches(evidence_email, municipality):
+        raise ValidationError(
+            {
+                "evidence_email": _(
+                    "This address is not at %(name)s's own domain. Use your official address or upload a letter."
+                )
+                % {"name": municipality.name}
+            }
+        )
+    if evidence_letter is not None:
+        validate_pdf(evidence_letter)
+    if Membership.objects.filter(
+        user=actor, municipality=municipality, status__in=[Membership.Status.REQUESTED, Membership.Status.APPROVED]
+    ).exists():
+        raise ValidationError(_("You have already asked to represent this municipality."))
+    membership = Membership(
+        user=actor, municipality=municipality, role=role, evidence_email=evidence_email, evidence_note=evidence_note
+    )
+    if evidence_letter is not None:
+        membership.evidence_letter.save("letter.pdf", evidence_letter, save=False)
+    membership.save()
+    _record_membership(municipality, actor, MembershipEvent.Action.REQUESTED, membership=membership)
+    return membership
+
+
+def _lock_membership(membership: Membership) -> Membership:
+    return Membership.objects.select_for_update().select_related("municipality", "user").get(pk=membership.pk)
+
+
+@transaction.atomic
+def membership_approve(*, actor: User, membership: Membership) -> Membership:
+    if not is_campaign_admin(actor):
+        raise PermissionDenied(_("Only campaign admins can do this."))
+    membership = _lock_membership(membership)
+    if membership.status != Membership.Status.REQUESTED:
+        raise ValidationError(_("Only a pending request can be approved."))
+    membership.status = Membership.Status.APPROVED
+    membership.decided_at = timezone.now()
+    membership.decided_by = actor
+    membership.save()
+    _record_membership(membership.municipality, actor, MembershipEvent.Action.APPROVED, membership=membership)
+    queue_email(
+        template="membership_approved",
+        to_user_id=membership.user_id,
+        context={"municipality": membership.municipality.name},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Membership:
+    if not is_campaign_admin(actor):
+        raise PermissionDenied(_("Only campaign admins can do this."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the request is refused: the person will read it.")})
+    membership = _lock_membership(membership)
+    if membership.status != Membership.Status.REQUESTED:
+        raise ValidationError(_("Only a pending request can be refused."))
+    membership.status = Membership.Status.REFUSED
+    membership.decided_at = timezone.now()
+    membership.decided_by = actor
+    membership.refusal_reason = reason
+    membership.save()
+    _record_membership(
+        membership.municipality, actor, MembershipEvent.Action.REFUSED, membership=membership, note=reason
+    )
+    queue_email(
+        template="membership_refused",
+        to_user_id=membership.user_id,
+        context={"municipality": membership.municipality.name, "reason": reason},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: User, membership: Membership, reason: str = "") -> Membership:
+    """An admin ends someone's right to act for a municipality. Their past actions stay."""
+    if not is_campaign_admin(actor):
+        raise PermissionDenied(_("Only campaign admins can do this."))
+    membership = _lock_membership(membership)
+    if membership.status != Membership.Status.APPROVED:
+        raise ValidationError(_("Only an approved membership can be revoked."))
+    membership.status = Membership.Status.REVOKED
+    membership.decided_at = timezone.now()
+    membership.decided_by = actor
+    membership.save()
+    _record_membership(
+        membership.municipality, actor, MembershipEvent.Action.REVOKED, membership=membership, note=reason
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_send(
+    *, actor: User, municipality: Municipality, email: str, role: str, is_handover: bool = False
+) -> Invitation:
+    """An approved official invites a colleague, or a successor after an election."""
+    if not can_act_for(actor, municipality.pk):
+        raise PermissionDenied(_("You do not act for this municipality."))
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Enter the email address of the person you invite.")})
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose their role.")})
+    if email == actor.email.lower():
+        raise ValidationError({"email": _("You cannot invite yourself.")})
+    invitation = Invitation.objects.create(
+        municipality=municipality,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        is_handover=is_handover,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    _record_membership(municipality, actor, MembershipEvent.Action.INVITED, note=email)
+    queue_email(
+        template="invitation",
+        to_email=email,
+        context={
+            "municipality": municipality.name,
+            "inviter": actor.get_full_name(),
+            "token": invitation.token,
+            "is_handover": is_handover,
+            "language": actor.preferred_language,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor: User, token: str) -> Membership:
+    """The invited person, signed in with the invited address, joins the municipality.
+    A hand-over also ends the inviting official's membership: the history stays."""
+    try:
+        invitation = Invitation.objects.select_for_update().select_related("municipality").get(token=token)
+    except Invitation.DoesNotExist as exc:
+        raise ValidationError(_("This invitation does not exist.")) from exc
+    if invitation.accepted_at:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.expires_at < timezone.now():
+        raise ValidationError(_("This invitation has expired. Ask for a new one."))
+    from allauth.account.models import EmailAddress
+
+    if not EmailAddress.objects.filter(user=actor, email__iexact=invitation.email, verified=True).exists():
+        raise PermissionDenied(_("Sign in with the address the invitation was sent to."))
+    membership = Membership.objects.filter(
+        user=actor,
+        municipality=invitation.municipality,
+        status__in=[Membership.Status.REQUESTED, Membership.Status.APPROVED],
+    ).first()
+    if membership is None:
+        membership = Membership(user=actor, municipality=invitation.municipality)
+    membership.role = invitation.role
+    membership.status = Membership.Status.APPROVED
+    membership.invited_by = invitation.invited_by
+    membership.decided_at = timezone.now()
+    membership.decided_by = invitation.invited_by
+    membership.save()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = actor
+    invitation.save()
+    _record_membership(invitation.municipality, actor, MembershipEvent.Action.JOINED, membership=membership)
+    if invitation.is_handover:
+        previous = Membership.objects.filter(
+            user=invitation.invited_by, municipality=invitation.municipality, status=Membership.Status.APPROVED
+        )
+        for old in previous:
+            old.status = Membership.Status.REVOKED
+            old.decided_at = timezone.now()
+            old.save()
+            _record_membership(
+                invitation.municipality,
+                invitation.invited_by,
+                MembershipEvent.Action.HANDED_OVER,
+                membership=old,
+                note=actor.email,
+            )
+    return membership

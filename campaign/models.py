@@ -259,9 +259,13 @@ class Commitment(models.Model):
                     clash = clash.exclude(pk=self.pk)
                 if clash.exists():
                     raise ValidationError(
-                        {"code": _("This campaign already has a commitment with the code %(code)s.")},
-                        code="duplicate_code",
-                        params={"code": self.code},
+                        {
+                            "code": ValidationError(
+                                _("This campaign already has a commitment with the code %(code)s."),
+                                code="duplicate_code",
+                                params={"code": self.code},
+                            )
+                        }
                     )
 
     @property
@@ -342,9 +346,13 @@ class ReportingPeriod(models.Model):
             value = (getattr(self, field, "") or "").strip()
             if value and others.filter(**{f"{field}__iexact": value}).exists():
                 raise ValidationError(
-                    {field: _("This campaign already has a period called “%(label)s”.")},
-                    code="duplicate_label",
-                    params={"label": value},
+                    {
+                        field: ValidationError(
+                            _("This campaign already has a period called “%(label)s”."),
+                            code="duplicate_label",
+                            params={"label": value},
+                        )
+                    }
                 )
 
     @classmethod

@@ -1,0 +1,325 @@
+"""Campaign admin: campaigns with their commitments and reporting periods inline.
+
+Validation lives on the models (clean) and, for what only the whole inline formset can
+see (two new commitments with one code, two new periods that overlap), on the formsets.
+Closing a campaign goes through `campaign.services.campaign_close`, from the form and from
+the list's action alike.
+"""
+
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
+
+from .models import Campaign, Commitment, ReportingPeriod
+from .services import campaign_close, campaign_unverified_pledge_count
+
+
+class ListField(forms.CharField):
+    """A JSON list edited as comma-separated values: "-30, -7, 7" or "10.7, 11.1"."""
+
+    def __init__(self, *, item_type=str, **kwargs):
+        self.item_type = item_type
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, list):
+            return value
+        items = [item for item in re.split(r"[,;\s]+", value or "") if item]
+        if self.item_type is int:
+            result = []
+            for item in items:
+                try:
+                    result.append(int(item))
+                except ValueError:
+                    raise ValidationError(
+                        _("“%(value)s” is not a whole number."), code="invalid", params={"value": item}
+                    ) from None
+            return result
+        return items
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(self.prepare_value(initial)) != self.to_python(data)
+        except ValidationError:
+            return True
+
+
+class CampaignAdminForm(forms.ModelForm):
+    reminder_offsets = ListField(
+        item_type=int,
+        label=_("Reminder offsets"),
+        help_text=_(
+            "Days relative to each due date, comma-separated: negative before, positive after. "
+            "For example -30, -7, -1, 7, 30."
+        ),
+    )
+    acknowledge_unverified = forms.BooleanField(
+        required=False,
+        label=_("I know that some pledges are not verified"),
+        help_text=_("Only needed when you close a campaign whose pledges are not all verified."),
+    )
+
+    class Meta:
+        model = Campaign
+        # The admin builds the form from its fieldsets; this list is for the form used alone.
+        fields = [
+            "title",
+            "slug",
+            "slogan",
+            "description",
+            "status",
+            "signing_opens",
+            "signing_closes",
+            "reporting_cadence",
+            "reminder_offsets",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unverified = campaign_unverified_pledge_count(campaign=self.instance) if self.instance.pk else 0
+        if self.unverified:
+            self.fields["acknowledge_unverified"].label = ngettext(
+                "I know %(count)d pledge is not verified",
+                "I know %(count)d pledges are not verified",
+                self.unverified,
+            ) % {"count": self.unverified}
+
+    @property
+    def closes_campaign(self) -> bool:
+        previous = Campaign.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
+        return self.cleaned_data.get("status") == Campaign.Status.CLOSED and previous != Campaign.Status.CLOSED
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.closes_campaign and self.unverified and not cleaned.get("acknowledge_unverified"):
+            self.add_error(
+                "acknowledge_unverified",
+                ngettext(
+                    "%(count)d pledge of this campaign is not verified. Tick the box to close the campaign anyway.",
+                    "%(count)d pledges of this campaign are not verified. Tick the box to close the campaign anyway.",
+                    self.unverified,
+                )
+                % {"count": self.unverified},
+            )
+        return cleaned
+
+
+class CommitmentAdminForm(forms.ModelForm):
+    sdg_targets = ListField(label=_("SDG targets"), help_text=_("Comma-separated, e.g. 10.7, 11.1"))
+    gcm_objectives = ListField(
+        item_type=int, label=_("GCM objectives"), help_text=_("Objective numbers of the Global Compact, e.g. 15, 16")
+    )
+    nua_paragraphs = ListField(
+        item_type=int, label=_("NUA paragraphs"), help_text=_("Paragraph numbers of the New Urban Agenda, e.g. 28")
+    )
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "campaign",
+            "code",
+            "theme",
+            "order",
+            "is_required",
+            "title",
+            "description",
+            "sdg_targets",
+            "gcm_objectives",
+            "nua_paragraphs",
+        ]
+
+    def clean_code(self):
+        return (self.cleaned_data.get("code") or "").strip().upper()
+
+
+class CommitmentInlineFormSet(BaseInlineFormSet):
+    """Catches two commitments with one code in the same submission (the database cannot see them yet)."""
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            code = (form.cleaned_data.get("code") or "").upper()
+            if not code:
+                continue
+            if code in seen:
+                form.add_error(
+                    "code",
+                    ValidationError(
+                        _("Two commitments have the code %(code)s: codes must be unique within a campaign."),
+                        code="duplicate_code",
+                        params={"code": code},
+                    ),
+                )
+            seen[code] = form
+
+
+class ReportingPeriodInlineFormSet(BaseInlineFormSet):
+    """Catches periods of one submission that overlap or share a label."""
+
+    def clean(self):
+        super().clean()
+        periods = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            opens, due = form.cleaned_data.get("opens"), form.cleaned_data.get("due")
+            if not opens or not due:
+                continue
+            for other_form, other_opens, other_due in periods:
+                if opens <= other_due and other_opens <= due:
+                    form.add_error(
+                        None,
+                        ValidationError(
+                            _("This period overlaps the period %(other)s."),
+                            code="overlap",
+                            params={"other": other_form.cleaned_data.get("label_en") or other_opens},
+                        ),
+                    )
+                    break
+            periods.append((form, opens, due))
+        labels = {}
+        for form, _opens, _due in periods:
+            for field in ReportingPeriod.label_fields():
+                value = (form.cleaned_data.get(field) or "").strip().lower()
+                if not value:
+                    continue
+                if (field, value) in labels:
+                    form.add_error(field, _("Two periods have this label."))
+                labels[(field, value)] = form
+
+
+class CommitmentInline(TranslationStackedInline):
+    model = Commitment
+    form = CommitmentAdminForm
+    formset = CommitmentInlineFormSet
+    extra = 0
+    fields = [
+        ("code", "theme", "order", "is_required"),
+        "title",
+        "description",
+        ("sdg_targets", "gcm_objectives", "nua_paragraphs"),
+    ]
+    ordering = ["order", "code"]
+
+
+class ReportingPeriodInline(TranslationTabularInline):
+    model = ReportingPeriod
+    formset = ReportingPeriodInlineFormSet
+    extra = 0
+    fields = ["label", "opens", "due"]
+    ordering = ["opens"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(TranslationAdmin):
+    form = CampaignAdminForm
+    list_display = ["title", "slug", "status", "signing_opens", "signing_closes", "reporting_cadence", "n_commitments"]
+    list_filter = ["status", "reporting_cadence"]
+    search_fields = ["title_en", "title_fr", "title_es", "slug", "description_en"]
+    prepopulated_fields = {"slug": ("title_en",)}
+    date_hierarchy = "signing_opens"
+    inlines = [CommitmentInline, ReportingPeriodInline]
+    actions = ["close_campaigns"]
+    readonly_fields = ["created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "slogan", "description"]}),
+        (
+            _("Signing and reporting"),
+            {
+                "fields": [
+                    "status",
+                    "acknowledge_unverified",
+                    ("signing_opens", "signing_closes"),
+                    "reporting_cadence",
+                    "reminder_offsets",
+                ]
+            },
+        ),
+        (_("History"), {"fields": ["created", "updated"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_n_commitments=Count("commitments", distinct=True))
+
+    @admin.display(description=_("commitments"), ordering="_n_commitments")
+    def n_commitments(self, obj):
+        return obj._n_commitments
+
+    def save_model(self, request, obj, form, change):
+        if change and getattr(form, "closes_campaign", False) and form.closes_campaign:
+            # Save everything else first, then close through the service, which checks and records.
+            obj.status = Campaign.objects.values_list("status", flat=True).get(pk=obj.pk)
+            super().save_model(request, obj, form, change)
+            closed = campaign_close(
+                actor=request.user,
+                campaign=obj,
+                acknowledge_unverified=form.cleaned_data.get("acknowledge_unverified", False),
+            )
+            obj.status = closed.status
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Close the selected campaigns"), permissions=["change"])
+    def close_campaigns(self, request, queryset):
+        rows = [(campaign, campaign_unverified_pledge_count(campaign=campaign)) for campaign in queryset]
+        if request.POST.get("confirm") == "yes":
+            for campaign, _unverified in rows:
+                acknowledged = request.POST.get(f"acknowledge_{campaign.pk}") == "on"
+                try:
+                    campaign_close(actor=request.user, campaign=campaign, acknowledge_unverified=acknowledged)
+                except ValidationError as error:
+                    self.message_user(request, f"{campaign}: {' '.join(error.messages)}", messages.ERROR)
+                else:
+                    self.message_user(request, _("%(campaign)s is closed.") % {"campaign": campaign}, messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "campaign/admin/close_campaigns.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Close campaigns"),
+                "opts": self.model._meta,
+                "rows": rows,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "action": "close_campaigns",
+            },
+        )
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(TranslationAdmin):
+    form = CommitmentAdminForm
+    list_display = ["code", "title", "campaign", "theme", "is_required", "order", "frameworks"]
+    list_filter = ["campaign", "theme", "is_required"]
+    list_editable = ["order"]
+    search_fields = ["code", "title_en", "title_fr", "title_es", "description_en"]
+    list_select_related = ["campaign"]
+    ordering = ["campaign", "order", "code"]
+
+    @admin.display(description=_("SDG / GCM / NUA"))
+    def frameworks(self, obj):
+        return format_html_join(
+            " ",
+            '<a href="{}" title="{}" target="_blank" rel="noopener">{}</a>',
+            ((b["url"], b["title"], b["label"]) for b in obj.badges),
+        ) or format_html("<span>{}</span>", "—")

@@ -1,0 +1,107 @@
+"""Writes on campaigns. Every change of a campaign's state goes through a function here.
+
+The pledges app may not exist yet: pledge counts are looked up with `apps.get_model` and
+read as zero until `pledges.Pledge` (with `campaign` FK, related_name="pledges", and a
+`status`) is installed. Then the checks start working with no change here.
+"""
+
+import logging
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Campaign
+
+log = logging.getLogger(__name__)
+
+# Pledge statuses that need nothing more from the campaign team. Anything else (a draft,
+# a pledge submitted and waiting for verification, ...) counts as not verified.
+SETTLED_PLEDGE_STATUSES = ("verified", "rejected", "withdrawn")
+
+
+def _pledge_model():
+    try:
+        return apps.get_model("pledges", "Pledge")
+    except LookupError:
+        return None
+
+
+def campaign_unverified_pledge_count(*, campaign: Campaign) -> int:
+    """How many of the campaign's pledges the campaign team has not settled yet."""
+    pledge = _pledge_model()
+    if pledge is None or campaign.pk is None:
+        return 0
+    return pledge.objects.filter(campaign=campaign).exclude(status__in=SETTLED_PLEDGE_STATUSES).count()
+
+
+def _check_may_change(actor, campaign: Campaign) -> None:
+    if actor is None or not actor.is_active or not actor.has_perm("campaign.change_campaign", campaign):
+        raise PermissionDenied(_("You may not change this campaign."))
+
+
+def _record(actor, campaign: Campaign, message: str) -> None:
+    """Leave a line in the admin's history of the campaign and in the log."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    if getattr(actor, "pk", None):
+        LogEntry.objects.create(
+            user_id=actor.pk,
+            content_type=ContentType.objects.get_for_model(Campaign),
+            object_id=str(campaign.pk),
+            object_repr=str(campaign)[:200],
+            action_flag=CHANGE,
+            change_message=message,
+        )
+    log.info("campaign %s: %s (by user %s)", campaign.pk, message, getattr(actor, "pk", None))
+
+
+@transaction.atomic
+def campaign_close(*, actor, campaign: Campaign, acknowledge_unverified: bool) -> Campaign:
+    """Close a campaign to new signatures.
+
+    Pledges still waiting for verification would be left in limbo, so closing a campaign
+    that has some is refused unless the actor says they know (`acknowledge_unverified`).
+    """
+    _check_may_change(actor, campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.CLOSED:
+        return campaign
+    unverified = campaign_unverified_pledge_count(campaign=campaign)
+    if unverified and not acknowledge_unverified:
+        raise ValidationError(
+            ngettext(
+                "%(count)d pledge of this campaign is not verified yet. Verify or reject it first, "
+                "or confirm that you know.",
+                "%(count)d pledges of this campaign are not verified yet. Verify or reject them first, "
+                "or confirm that you know.",
+                unverified,
+            )
+            % {"count": unverified},
+            code="unverified_pledges",
+        )
+    campaign.status = Campaign.Status.CLOSED
+    campaign.save(update_fields=["status", "updated"])
+    note = "Closed the campaign"
+    if unverified:
+        note += f" with {unverified} unverified pledge(s), acknowledged"
+    _record(actor, campaign, note)
+    return campaign
+
+
+@transaction.atomic
+def campaign_open(*, actor, campaign: Campaign) -> Campaign:
+    """Open a draft (or reopen a closed) campaign for signing."""
+    _check_may_change(actor, campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.OPEN:
+        return campaign
+    if not campaign.commitments.exists():
+        raise ValidationError(_("A campaign needs at least one commitment before it opens."), code="no_commitments")
+    campaign.status = Campaign.Status.OPEN
+    campaign.save(update_fields=["status", "updated"])
+    _record(actor, campaign, "Opened the campaign")
+    return campaign

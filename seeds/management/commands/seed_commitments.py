@@ -1,0 +1,141 @@
+"""Load the commitment catalogue (seeds/data/commitments.json) in English, French and Spanish.
+
+Idempotent: commitments are matched by campaign and code, periods by campaign and English
+label, the campaign by slug. Running it again updates the texts and creates nothing new.
+A campaign's status is only set when the campaign is created: opening and closing are the
+campaign team's decisions (campaign.services).
+"""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from campaign.models import Campaign, Commitment, ReportingPeriod
+
+CATALOGUE = Path(settings.BASE_DIR) / "seeds" / "data" / "commitments.json"
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def read_catalogue(path: Path = CATALOGUE) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _translated(field: str, texts: dict) -> dict:
+    return {f"{field}_{code}": texts.get(code, "") for code in LANGUAGE_CODES}
+
+
+def _campaign_fields(data: dict) -> dict:
+    return {
+        **_translated("title", data["title"]),
+        **_translated("slogan", data.get("slogan", {})),
+        **_translated("description", data.get("description", {})),
+        "signing_opens": date.fromisoformat(data["signing_opens"]) if data.get("signing_opens") else None,
+        "signing_closes": date.fromisoformat(data["signing_closes"]) if data.get("signing_closes") else None,
+        "reporting_cadence": data.get("reporting_cadence", Campaign.Cadence.ANNUAL),
+        "reminder_offsets": data.get("reminder_offsets", [-30, -7, -1, 7, 30]),
+    }
+
+
+@transaction.atomic
+def load_catalogue(*, campaign_slug: str | None = None, path: Path = CATALOGUE) -> dict:
+    """Create or update the campaign, its reporting periods and its commitments.
+
+    With `campaign_slug`, the commitments go into that existing campaign and nothing else
+    of it changes. Returns counts of what was created and updated.
+    """
+    catalogue = read_catalogue(path)
+    stats = {
+        "campaign_created": False,
+        "commitments_created": 0,
+        "commitments_updated": 0,
+        "periods_created": 0,
+        "periods_updated": 0,
+    }
+
+    if campaign_slug and campaign_slug != catalogue["campaign"]["slug"]:
+        try:
+            campaign = Campaign.objects.get(slug=campaign_slug)
+        except Campaign.DoesNotExist:
+            raise CommandError(f"No campaign with the slug {campaign_slug!r}.") from None
+        periods = []
+    else:
+        data = catalogue["campaign"]
+        fields = _campaign_fields(data)
+        campaign = Campaign(slug=data["slug"], **fields)
+        campaign.full_clean(exclude=["slug"], validate_unique=False)
+        campaign, created = Campaign.objects.update_or_create(
+            slug=data["slug"],
+            defaults=fields,
+            create_defaults={**fields, "status": data.get("status", Campaign.Status.DRAFT)},
+        )
+        stats["campaign_created"] = created
+        periods = data.get("periods", [])
+
+    for item in periods:
+        label_en = item["label"]["en"]
+        fields = {
+            **_translated("label", item["label"]),
+            "opens": date.fromisoformat(item["opens"]),
+            "due": date.fromisoformat(item["due"]),
+        }
+        period = ReportingPeriod.objects.filter(campaign=campaign, label_en=label_en).first() or ReportingPeriod(
+            campaign=campaign
+        )
+        is_new = period.pk is None
+        for name, value in fields.items():
+            setattr(period, name, value)
+        period.full_clean()
+        period.save()
+        stats["periods_created" if is_new else "periods_updated"] += 1
+
+    for item in catalogue["commitments"]:
+        fields = {
+            "theme": item["theme"],
+            "is_required": bool(item.get("is_required")),
+            "order": item.get("order", 0),
+            "sdg_targets": item.get("sdg_targets", []),
+            "gcm_objectives": item.get("gcm_objectives", []),
+            "nua_paragraphs": item.get("nua_paragraphs", []),
+            **_translated("title", item["title"]),
+            **_translated("description", item.get("description", {})),
+        }
+        commitment = Commitment.objects.filter(campaign=campaign, code=item["code"]).first()
+        created = commitment is None
+        if created:
+            commitment = Commitment(campaign=campaign, code=item["code"])
+        for name, value in fields.items():
+            setattr(commitment, name, value)
+        commitment.full_clean()
+        commitment.save()
+        stats["commitments_created" if created else "commitments_updated"] += 1
+    stats["campaign"] = campaign
+    return stats
+
+
+class Command(BaseCommand):
+    help = "Load the commitment catalogue (en/fr/es) and its campaign. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--campaign",
+            metavar="SLUG",
+            help="Load the commitments into this existing campaign instead of the catalogue's own campaign.",
+        )
+        parser.add_argument("--file", type=Path, default=CATALOGUE, help="Catalogue file (JSON).")
+
+    def handle(self, *args, **options):
+        stats = load_catalogue(campaign_slug=options["campaign"], path=options["file"])
+        campaign = stats["campaign"]
+        verb = "created" if stats["campaign_created"] else "updated"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Campaign “{campaign.title_en}” ({campaign.slug}) {verb}: "
+                f"{stats['commitments_created']} commitments created, {stats['commitments_updated']} updated; "
+                f"{stats['periods_created']} reporting periods created, {stats['periods_updated']} updated."
+            )
+        )

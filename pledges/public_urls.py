@@ -1,0 +1,5 @@
+"""Public city profiles (namespace "cities")."""
+
+app_name = "cities"
+
+urlpatterns: list = []

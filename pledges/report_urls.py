@@ -1,0 +1,5 @@
+"""Progress reports filed by officials (namespace "reports")."""
+
+app_name = "reports"
+
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+"""Signing: an official's pledge for their municipality (namespace "pledges")."""
+
+
+app_name = "pledges"
+
+urlpatterns: list = []

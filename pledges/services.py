@@ -413,6 +413,8 @@ def report_submit(*, actor, report: ProgressReport) -> ProgressReport:
     )
     action = PledgeEvent.Action.REPORT_CORRECTED if correction else PledgeEvent.Action.REPORT_SUBMITTED
     _record(report.pledge, actor, action, report=report, note=str(report.period))
-    _email_officials(report.pledge, "report_received", period=report.period.label, late=report.is_late)
+    _email_officials(
+        report.pledge, "report_received", period=report.period.label, period_id=report.period_id, late=report.is_late
+    )
     transaction.on_commit(lambda: pledge_public_changed(report.pledge))
     return report

@@ -1,3 +1,7 @@
-urlpatterns: list = [
-    # GET /api/v1/municipalities/?search=TEXT  (see accounts/api.py)
+from django.urls import path
+
+from .api import MunicipalitySearchView
+
+urlpatterns = [
+    path("municipalities/", MunicipalitySearchView.as_view(), name="api-municipality-search"),
 ]

@@ -173,9 +173,10 @@ def is_valid_time_zone(name: str) -> bool:
 def search_municipalities(text: str, limit: int = MAX_RESULTS) -> list:
     """Municipalities one of whose names, or a later word of one, starts with ``text``.
 
-    Accent- and case-insensitive; larger populations first, then by name; each place once;
-    at most ``limit`` (and never more than 20). A query shorter than two letters once
-    normalised finds nothing.
+    Accent- and case-insensitive; each place once; at most ``limit`` (never more than 20).
+    Places with a name equal to the text come first ("Tanger" gives Tangier before the bigger
+    Tangerang), then the other matches; within each group larger populations come first,
+    then by name. A text shorter than two letters once normalised finds nothing.
     """
     from .models import Municipality, MunicipalityName
 
@@ -183,9 +184,15 @@ def search_municipalities(text: str, limit: int = MAX_RESULTS) -> list:
     limit = max(0, min(int(limit), MAX_RESULTS))
     if len(query) < MIN_QUERY_LENGTH or limit == 0:
         return []
-    matching = MunicipalityName.objects.filter(normalized_name__startswith=query).values("municipality_id")
-    return list(
-        Municipality.objects.filter(pk__in=matching).order_by(F("population").desc(nulls_last=True), "name", "pk")[
-            :limit
-        ]
+    ranking = (F("population").desc(nulls_last=True), "name", "pk")
+    exact_ids = MunicipalityName.objects.filter(normalized_name=query).values("municipality_id")
+    exact = list(Municipality.objects.filter(pk__in=exact_ids).order_by(*ranking)[:limit])
+    if len(exact) == limit:
+        return exact
+    prefix_ids = MunicipalityName.objects.filter(normalized_name__startswith=query).values("municipality_id")
+    others = (
+        Municipality.objects.filter(pk__in=prefix_ids)
+        .exclude(pk__in=[m.pk for m in exact])
+        .order_by(*ranking)[: limit - len(exact)]
     )
+    return exact + list(others)

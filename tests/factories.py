@@ -26,3 +26,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     email = factory.Sequence(lambda n: f"admin{n}@example.org")
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    """A municipality as an admin would add it (no GeoNames id); saved through save(), so searchable."""
+
+    class Meta:
+        model = "accounts.Municipality"
+
+    name = factory.Sequence(lambda n: f"Testville {n}")
+    country = "BE"
+    admin_region = "VLG"
+    kind = "municipality"
+    latitude = 51.0
+    longitude = 4.5
+    population = 50_000
+    time_zone = "Europe/Brussels"
+    alternate_names = factory.LazyFunction(list)
+

@@ -153,7 +153,7 @@ class CommitmentInlineFormSet(BaseInlineFormSet):
     """Catches two commitments with one code in the same submission (the database cannot see them yet)."""
 
     def clean(self):
-        super().clean()
+        # Before the formset's own unique check, so that the message names the code.
         seen = {}
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
@@ -171,6 +171,7 @@ class CommitmentInlineFormSet(BaseInlineFormSet):
                     ),
                 )
             seen[code] = form
+        super().clean()
 
 
 class ReportingPeriodInlineFormSet(BaseInlineFormSet):

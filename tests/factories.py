@@ -44,3 +44,52 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     time_zone = "Europe/Brussels"
     alternate_names = factory.LazyFunction(list)
 
+
+# --- Campaigns (campaign app) ---------------------------------------------------------
+
+from datetime import date  # noqa: E402 - appended section, kept apart from the others
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """An open campaign with English texts only; add title_fr / title_es where a test needs them."""
+
+    class Meta:
+        model = "campaign.Campaign"
+        django_get_or_create = ("slug",)
+
+    title_en = factory.Sequence(lambda n: f"Pledge campaign {n}")
+    slug = factory.Sequence(lambda n: f"pledge-campaign-{n}")
+    description_en = "Cities commit to uphold the rights of every migrant."
+    status = "open"
+    signing_opens = factory.LazyFunction(lambda: date(2023, 1, 15))
+    signing_closes = factory.LazyFunction(lambda: date(2027, 12, 31))
+    reporting_cadence = "annual"
+    reminder_offsets = factory.LazyFunction(lambda: [-30, -7, -1, 7, 30])
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaign.Commitment"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    code = factory.Sequence(lambda n: f"TEST-{n}")
+    theme = "rights"
+    title_en = factory.Sequence(lambda n: f"Commitment number {n}")
+    description_en = "What the city does, in plain words."
+    is_required = False
+    order = factory.Sequence(lambda n: n * 10)
+    sdg_targets = factory.LazyFunction(lambda: ["10.7"])
+    gcm_objectives = factory.LazyFunction(lambda: [15])
+    nua_paragraphs = factory.LazyFunction(lambda: [28])
+
+
+class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    """Yearly periods, one year apart per sequence number, so that they never overlap."""
+
+    class Meta:
+        model = "campaign.ReportingPeriod"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    label_en = factory.Sequence(lambda n: f"Year {2100 + n}")
+    opens = factory.Sequence(lambda n: date(2100 + n, 1, 15))
+    due = factory.Sequence(lambda n: date(2100 + n, 12, 15))

@@ -1,0 +1,209 @@
+"""The campaign admin refuses nonsense, through real HTTP posts of its forms."""
+
+import pytest
+
+from accounts.models import Municipality
+from campaign.models import Campaign, Commitment, ReportingPeriod
+from pledges.models import Pledge
+from tests.factories import CampaignFactory, CommitmentFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/en/admin/campaign/campaign/add/"
+
+
+@pytest.fixture
+def admin_client(client, settings):
+    settings.STAFF_REQUIRE_MFA = False
+    client.force_login(StaffFactory(is_superuser=True))
+    return client
+
+
+def campaign_form(commitments=(), periods=(), **overrides):
+    data = {
+        "title_en": "Admin campaign",
+        "title_fr": "",
+        "title_es": "",
+        "slug": "admin-campaign",
+        "slogan_en": "",
+        "slogan_fr": "",
+        "slogan_es": "",
+        "description_en": "",
+        "description_fr": "",
+        "description_es": "",
+        "status": "open",
+        "signing_opens": "2026-01-01",
+        "signing_closes": "2027-12-31",
+        "reporting_cadence": "annual",
+        "reminder_offsets": "-30, -7, -1, 7, 30",
+        "commitments-TOTAL_FORMS": str(len(commitments)),
+        "commitments-INITIAL_FORMS": "0",
+        "commitments-MIN_NUM_FORMS": "0",
+        "commitments-MAX_NUM_FORMS": "1000",
+        "periods-TOTAL_FORMS": str(len(periods)),
+        "periods-INITIAL_FORMS": "0",
+        "periods-MIN_NUM_FORMS": "0",
+        "periods-MAX_NUM_FORMS": "1000",
+    }
+    for i, item in enumerate(commitments):
+        row = {
+            "code": "RIGHTS-1",
+            "theme": "rights",
+            "order": "10",
+            "title_en": "A commitment",
+            "title_fr": "",
+            "title_es": "",
+            "description_en": "",
+            "description_fr": "",
+            "description_es": "",
+            "sdg_targets": "10.7",
+            "gcm_objectives": "15",
+            "nua_paragraphs": "28",
+            **item,
+        }
+        data.update({f"commitments-{i}-{key}": value for key, value in row.items()})
+    for i, item in enumerate(periods):
+        row = {"label_en": f"Year {2026 + i}", "label_fr": "", "label_es": "", **item}
+        data.update({f"periods-{i}-{key}": value for key, value in row.items()})
+    data.update(overrides)
+    return data
+
+
+def errors_of(response):
+    assert response.status_code == 200, "the form should come back with errors, not redirect"
+    return response.content.decode()
+
+
+def test_a_sound_campaign_is_saved_with_its_inlines(admin_client):
+    response = admin_client.post(
+        ADD_URL,
+        campaign_form(
+            commitments=[{"code": "rights-1"}, {"code": "DATA-1", "theme": "data", "gcm_objectives": "1"}],
+            periods=[
+                {"opens": "2026-01-15", "due": "2026-12-15"},
+                {"opens": "2027-01-15", "due": "2027-12-15"},
+            ],
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    campaign = Campaign.objects.get(slug="admin-campaign")
+    assert campaign.reminder_offsets == [-30, -7, -1, 7, 30]
+    assert sorted(campaign.commitments.values_list("code", flat=True)) == ["DATA-1", "RIGHTS-1"]
+    assert campaign.commitments.get(code="DATA-1").gcm_objectives == [1]
+    assert campaign.periods.count() == 2
+
+
+def test_a_period_due_before_it_opens_is_refused(admin_client):
+    response = admin_client.post(ADD_URL, campaign_form(periods=[{"opens": "2026-12-15", "due": "2026-01-15"}]))
+    assert "The period must be due after it opens." in errors_of(response)
+    assert not Campaign.objects.exists()
+    assert not ReportingPeriod.objects.exists()
+
+
+def test_overlapping_periods_in_one_submission_are_refused(admin_client):
+    response = admin_client.post(
+        ADD_URL,
+        campaign_form(
+            periods=[{"opens": "2026-01-15", "due": "2026-12-15"}, {"opens": "2026-12-01", "due": "2027-06-01"}]
+        ),
+    )
+    assert "This period overlaps the period Year 2026." in errors_of(response)
+    assert not ReportingPeriod.objects.exists()
+
+
+def test_a_reminder_offset_of_zero_days_is_refused(admin_client):
+    response = admin_client.post(ADD_URL, campaign_form(reminder_offsets="-7, 0, 7"))
+    assert "A reminder cannot be sent zero days from the due date" in errors_of(response)
+    assert not Campaign.objects.exists()
+
+
+def test_a_reminder_offset_that_is_not_a_number_is_refused(admin_client):
+    response = admin_client.post(ADD_URL, campaign_form(reminder_offsets="-7, soon"))
+    assert "is not a whole number" in errors_of(response)
+    assert not Campaign.objects.exists()
+
+
+def test_two_commitments_with_one_code_in_the_inline_are_refused(admin_client):
+    response = admin_client.post(
+        ADD_URL, campaign_form(commitments=[{"code": "RIGHTS-1"}, {"code": "rights-1", "title_en": "Twin"}])
+    )
+    assert "Two commitments have the code RIGHTS-1" in errors_of(response)
+    assert not Commitment.objects.exists()
+
+
+def test_a_new_commitment_cannot_reuse_an_existing_code(admin_client):
+    existing = CommitmentFactory(code="RIGHTS-1")
+    response = admin_client.post(
+        "/en/admin/campaign/commitment/add/",
+        {
+            "campaign": existing.campaign.pk,
+            "code": "rights-1",
+            "theme": "rights",
+            "order": "20",
+            "is_required": "",
+            "title_en": "Twin",
+            "title_fr": "",
+            "title_es": "",
+            "description_en": "",
+            "description_fr": "",
+            "description_es": "",
+            "sdg_targets": "",
+            "gcm_objectives": "",
+            "nua_paragraphs": "",
+        },
+    )
+    assert "already has a commitment with the code RIGHTS-1" in errors_of(response)
+    assert Commitment.objects.count() == 1
+
+
+def closing_form(campaign, **overrides):
+    data = campaign_form(title_en=campaign.title_en, slug=campaign.slug, status="closed", signing_opens="2023-01-15")
+    data.update(overrides)
+    return data
+
+
+def test_closing_a_campaign_with_unverified_pledges_needs_the_box_ticked(admin_client):
+    campaign = CampaignFactory(slug="to-close")
+    municipality = Municipality.objects.create(
+        name="Waitingville", country="BE", latitude=51.0, longitude=4.4, time_zone="Europe/Brussels"
+    )
+    Pledge.objects.create(campaign=campaign, municipality=municipality, status=Pledge.Status.SUBMITTED)
+    url = f"/en/admin/campaign/campaign/{campaign.pk}/change/"
+
+    page = admin_client.get(url).content.decode()
+    assert "I know 1 pledge is not verified" in page
+
+    response = admin_client.post(url, closing_form(campaign))
+    assert "1 pledge of this campaign is not verified" in errors_of(response)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.OPEN
+
+    response = admin_client.post(url, closing_form(campaign, acknowledge_unverified="on"))
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CLOSED
+
+
+def test_the_close_action_asks_then_closes(admin_client):
+    quiet = CampaignFactory(slug="quiet")
+    busy = CampaignFactory(slug="busy")
+    municipality = Municipality.objects.create(
+        name="Draftville", country="BE", latitude=51.0, longitude=4.4, time_zone="Europe/Brussels"
+    )
+    Pledge.objects.create(campaign=busy, municipality=municipality, status=Pledge.Status.DRAFT)
+    changelist = "/en/admin/campaign/campaign/"
+    selection = {"action": "close_campaigns", "_selected_action": [quiet.pk, busy.pk]}
+
+    confirm = admin_client.post(changelist, selection)
+    assert confirm.status_code == 200
+    assert "I know 1 pledge is not verified" in confirm.content.decode()
+
+    admin_client.post(changelist, {**selection, "confirm": "yes"})
+    quiet.refresh_from_db()
+    busy.refresh_from_db()
+    assert quiet.status == Campaign.Status.CLOSED
+    assert busy.status == Campaign.Status.OPEN, "not acknowledged, so left open"
+
+    admin_client.post(changelist, {**selection, "confirm": "yes", f"acknowledge_{busy.pk}": "on"})
+    busy.refresh_from_db()
+    assert busy.status == Campaign.Status.CLOSED

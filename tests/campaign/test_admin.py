@@ -1,6 +1,9 @@
 """The campaign admin refuses nonsense, through real HTTP posts of its forms."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from accounts.models import Municipality
 from campaign.models import Campaign, Commitment, ReportingPeriod
@@ -207,3 +210,20 @@ def test_the_close_action_asks_then_closes(admin_client):
     admin_client.post(changelist, {**selection, "confirm": "yes", f"acknowledge_{busy.pk}": "on"})
     busy.refresh_from_db()
     assert busy.status == Campaign.Status.CLOSED
+
+
+def test_admin_pages_open_with_the_catalogue_loaded(admin_client):
+    call_command("seed_commitments", stdout=StringIO())
+    campaign = Campaign.objects.get()
+    for url in (
+        "/en/admin/campaign/campaign/",
+        f"/en/admin/campaign/campaign/{campaign.pk}/change/",
+        "/en/admin/campaign/commitment/?theme=rights",
+        f"/en/admin/campaign/commitment/{campaign.commitments.first().pk}/change/",
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+    listing = admin_client.get("/en/admin/campaign/commitment/").content.decode()
+    assert ">SDG 10.7<" in listing
+    change = admin_client.get(f"/en/admin/campaign/campaign/{campaign.pk}/change/").content.decode()
+    assert 'value="-30, -7, -1, 7, 30"' in change

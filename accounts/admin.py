@@ -98,14 +98,165 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Any spelling finds a place, as on the public site ("Malines" finds Mechelen)."""
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        filtered = queryset  # already narrowed by the list filters
+        queryset, may_have_duplicates = super().get_search_results(request, filtered, search_term)
         form = normalize(search_term)
         if len(form) >= MIN_QUERY_LENGTH:
             matching = MunicipalityName.objects.filter(normalized_name__startswith=form).values("municipality_id")
-            queryset |= self.model.objects.filter(pk__in=matching)
+            queryset |= filtered.filter(pk__in=matching)
         return queryset, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
         # The GeoNames import leaves this place alone from now on.
         obj.edited_by_admin = True
         super().save_model(request, obj, form, change)
+
+
+# --- Memberships, invitations and their history -----------------------------------------
+# Decisions go through accounts.services: approving and revoking are admin actions here;
+# refusing needs a reason the person will read, so it is done in the staff work queue.
+
+from django.contrib import messages as admin_messages  # noqa: E402
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils.html import format_html  # noqa: E402
+
+from . import services as membership_services  # noqa: E402
+from .models import Invitation, Membership, MembershipEvent  # noqa: E402
+
+
+class ReadOnlyAdminMixin:
+    """History and decisions are written by the services, never edited by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = MembershipEvent
+    fk_name = "membership"
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "action", "actor", "note"]
+    readonly_fields = fields
+    ordering = ["created_at", "pk"]
+    verbose_name_plural = _("history")
+
+
+def _run_membership_service(modeladmin, request, queryset, service, done_message):
+    done, problems = 0, []
+    for membership in queryset.select_related("user", "municipality"):
+        try:
+            service(actor=request.user, membership=membership)
+        except (PermissionDenied, ValidationError) as exc:
+            text = "; ".join(getattr(exc, "messages", None) or [str(exc)])
+            problems.append(f"{membership}: {text}")
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message % {"count": done}, admin_messages.SUCCESS)
+    for problem in problems:
+        modeladmin.message_user(request, problem, admin_messages.ERROR)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "role", "status", "requested_at", "decided_at", "decided_by"]
+    list_filter = ["status", "role"]
+    search_fields = ["user__email", "user__full_name", "municipality__name", "municipality__ascii_name"]
+    list_select_related = ["user", "municipality", "decided_by"]
+    date_hierarchy = "requested_at"
+    ordering = ["-requested_at"]
+    actions = ["approve_selected", "revoke_selected"]
+    inlines = [MembershipEventInline]
+    fields = [
+        "user",
+        "municipality",
+        "role",
+        "status",
+        "evidence_email",
+        "letter",
+        "evidence_note",
+        "requested_at",
+        "decided_at",
+        "decided_by",
+        "refusal_reason",
+        "invited_by",
+    ]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        # Campaign admins (is_staff) decide on memberships; the services check it again.
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        # Memberships come from a request or an invitation, through the services.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Keep the history: revoke instead.
+        return False
+
+    @admin.display(description=_("letter of appointment (PDF)"))
+    def letter(self, obj):
+        if not obj.evidence_letter:
+            return "—"
+        try:
+            url = reverse("accounts:membership_letter", args=[obj.pk])
+        except NoReverseMatch:
+            return _("uploaded")
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+    @admin.action(description=_("Approve the selected requests"))
+    def approve_selected(self, request, queryset):
+        _run_membership_service(
+            self, request, queryset, membership_services.membership_approve, _("%(count)d request(s) approved.")
+        )
+
+    @admin.action(description=_("Revoke the selected memberships"))
+    def revoke_selected(self, request, queryset):
+        _run_membership_service(
+            self, request, queryset, membership_services.membership_revoke, _("%(count)d membership(s) revoked.")
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "email",
+        "municipality",
+        "role",
+        "is_handover",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+    ]
+    list_filter = ["is_handover", "role", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "municipality__name", "invited_by__email"]
+    list_select_related = ["municipality", "invited_by"]
+    ordering = ["-created_at"]
+    # The token is a secret that only the invited person should hold.
+    exclude = ["token"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "action", "municipality", "actor", "membership", "note"]
+    list_filter = ["action"]
+    search_fields = ["municipality__name", "actor__email", "note"]
+    list_select_related = ["municipality", "actor", "membership__user", "membership__municipality"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff

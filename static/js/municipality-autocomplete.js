@@ -155,8 +155,9 @@
       details.className = "text-body-secondary ms-2";
       var parts = [item.region, item.country_name].filter(Boolean);
       var population = formatPopulation(item.population);
-      details.textContent = parts.join(", ") + (population ? " · " + population : "");
+      details.textContent = parts.join(", ") + (population ? " \u00b7 " + population : "");
       li.appendChild(name);
+      li.appendChild(document.createTextNode(" "));
       li.appendChild(details);
       this.listbox.appendChild(li);
     }

@@ -116,3 +116,7 @@ def test_changelist_search_and_filters(admin_client):
 
     response = admin_client.get("/en/admin/accounts/municipality/", {"country": "MA", "kind": "municipality"})
     assert [m.name for m in response.context["cl"].result_list] == ["Tangier"]
+
+    # A search by another name stays within the filters.
+    response = admin_client.get("/en/admin/accounts/municipality/", {"q": "malines", "country": "MA"})
+    assert list(response.context["cl"].result_list) == []

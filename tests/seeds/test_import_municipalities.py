@@ -172,3 +172,15 @@ def test_management_command_prints_the_counts(tmp_path, monkeypatch, capsys):
     second = capsys.readouterr().out
     assert f"0 created, 0 updated, {created} unchanged" in second
     assert "already up to date" in second
+
+
+def test_progress_bar_shows_the_counts(small_file, capsys):
+    import io
+
+    out = io.StringIO()
+    import_municipalities(min_population=1000, data_file=small_file, progress=True, stdout=out, batch_size=100)
+
+    bar = capsys.readouterr().err
+    assert "299/299" in bar
+    assert "created=299 updated=0 unchanged=0 admin-edited=0" in bar
+    assert "299 created, 0 updated, 0 unchanged" in out.getvalue()

@@ -93,3 +93,38 @@ class ReportingPeriodFactory(factory.django.DjangoModelFactory):
     label_en = factory.Sequence(lambda n: f"Year {2100 + n}")
     opens = factory.Sequence(lambda n: date(2100 + n, 1, 15))
     due = factory.Sequence(lambda n: date(2100 + n, 12, 15))
+
+
+# --- memberships and invitations (acting for a municipality) ------------------------------
+
+from datetime import timedelta  # noqa: E402 - appended section, kept apart from the others
+
+from django.utils import timezone  # noqa: E402
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A pending request by a verified user, with an address at the municipality's domain."""
+
+    class Meta:
+        model = "accounts.Membership"
+
+    user = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    role = "focal_point"
+    status = "requested"
+    evidence_email = "someone@example.org"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation from an official (approve their membership yourself if it matters)."""
+
+    class Meta:
+        model = "accounts.Invitation"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    role = "staff"
+    token = factory.Sequence(lambda n: f"test-invitation-token-{n:06d}")
+    invited_by = factory.SubFactory(UserFactory)
+    is_handover = False
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))

@@ -167,7 +167,7 @@ def _run_membership_service(modeladmin, request, queryset, service, done_message
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "municipality", "role", "status", "requested_at", "decided_at", "decided_by"]
+    list_display = ["user", "user_email", "municipality", "role", "status", "requested_at", "decided_at", "decided_by"]
     list_filter = ["status", "role"]
     search_fields = ["user__email", "user__full_name", "municipality__name", "municipality__ascii_name"]
     list_select_related = ["user", "municipality", "decided_by"]
@@ -202,6 +202,10 @@ class MembershipAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Keep the history: revoke instead.
         return False
+
+    @admin.display(description=_("email"), ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
 
     @admin.display(description=_("letter of appointment (PDF)"))
     def letter(self, obj):

@@ -131,6 +131,7 @@ class MyPledgesView(OfficialMixin, TemplateView):
             actions.append(
                 (_("View the public page"), reverse("cities:detail", args=[municipality.slug]), "outline-secondary")
             )
+            actions.append((_("Pledge details"), reverse("pledges:preview", args=[pledge.pk]), "outline-secondary"))
         elif pledge.status == Pledge.Status.WITHDRAWN:
             actions.append((_("See the pledge"), reverse("pledges:preview", args=[pledge.pk]), "outline-secondary"))
         return {

@@ -10,6 +10,11 @@ from pledges import services
 from pledges.models import PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def at_noon(day):
     return datetime.combine(day, time(12, 0), tzinfo=UTC)
 

@@ -11,6 +11,11 @@ from pledges import services
 from pledges.models import ProgressReport, ReportVersion
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def index_url(verified_pledge_a):
     return reverse("reports:index", args=[verified_pledge_a.pk])

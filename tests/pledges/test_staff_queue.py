@@ -1,0 +1,410 @@
+"""The campaign team's work queue over HTTP: access, bulk actions, reasons, overdue list,
+and a bound on the number of queries whatever the queue's length."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+import campaign.emails
+from accounts.models import Membership
+from pledges import services
+from pledges.models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport
+from pledges.queries import overdue_reports
+from tests.factories import CampaignFactory, MunicipalityFactory, UserFactory
+
+from .conftest import approve_official
+
+QUEUE_URLS = [
+    ("staff:dashboard", []),
+    ("staff:memberships", []),
+    ("staff:pledges", []),
+    ("staff:overdue", []),
+    ("staff:export_pledges", ["cities-pledge"]),
+    ("staff:export_reports", ["cities-pledge"]),
+]
+
+
+@pytest.fixture(autouse=True)
+def _no_mfa_in_these_tests(settings):
+    """The MFA middleware has its own tests; here staff pages must check is_staff themselves."""
+    settings.STAFF_REQUIRE_MFA = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # many users, quickly
+
+
+def texts(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def pending_request(municipality, *, email_domain="example.org", user=None):
+    user = user or UserFactory()
+    return Membership.objects.create(
+        user=user,
+        municipality=municipality,
+        role=Membership.Role.FOCAL_POINT,
+        evidence_email=f"someone@{email_domain}",
+    )
+
+
+def make_verified_pledge(official, city, campaign, pdf_upload):
+    pledge = services.pledge_start(actor=official, campaign=campaign, municipality=city)
+    pledge = services.pledge_save_draft(
+        actor=official,
+        pledge=pledge,
+        signatory_name="Mayor",
+        signatory_title="Mayor",
+        council_decision_date=date.today() - timedelta(days=3),
+        statement="We pledge.",
+        chosen=[],
+        resolution=pdf_upload(),
+    )
+    pledge = services.pledge_submit(actor=official, pledge=pledge)
+    from tests.factories import StaffFactory
+
+    return services.pledge_verify(actor=StaffFactory(), pledge=pledge)
+
+
+# --- access -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name,args", QUEUE_URLS)
+def test_anonymous_users_are_sent_to_login(client, campaign, name, args):
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name,args", QUEUE_URLS)
+def test_officials_are_refused(client, campaign, official_a, name, args):
+    client.force_login(official_a)
+    assert client.get(reverse(name, args=args)).status_code == 403
+
+
+def test_officials_cannot_post_decisions(client, official_a, official_b, submitted_pledge_a, city_b):
+    request = pending_request(city_b)
+    client.force_login(official_a)
+    assert client.post(reverse("staff:memberships_approve"), {"selected": [request.pk]}).status_code == 403
+    assert (
+        client.post(reverse("staff:membership_refuse", args=[request.pk]), {"refuse-1-reason": "x"}).status_code == 403
+    )
+    assert client.post(reverse("staff:pledges_verify"), {"selected": [submitted_pledge_a.pk]}).status_code == 403
+    assert client.post(reverse("staff:pledge_reject", args=[submitted_pledge_a.pk]), {"reason": "x"}).status_code == 403
+    request.refresh_from_db()
+    submitted_pledge_a.refresh_from_db()
+    assert request.status == Membership.Status.REQUESTED
+    assert submitted_pledge_a.status == Pledge.Status.SUBMITTED
+
+
+def test_staff_pages_still_demand_mfa_when_it_is_on(client, settings, staff_admin):
+    settings.STAFF_REQUIRE_MFA = True
+    client.force_login(staff_admin)
+    response = client.get(reverse("staff:dashboard"))
+    assert response.status_code == 302
+    assert "/accounts/login/" not in response["Location"]
+
+
+# --- dashboard --------------------------------------------------------------------------
+
+
+def test_dashboard_counts_each_queue(client, staff_admin, submitted_pledge_a, city_b, past_period):
+    pending_request(city_b)
+    pending_request(city_b)
+    client.force_login(staff_admin)
+    response = client.get(reverse("staff:dashboard"))
+    assert response.status_code == 200
+    assert response.context["counts"] == {"memberships": 2, "pledges": 1, "overdue": 0}
+    html = response.content.decode()
+    assert 'data-count="memberships">2<' in html
+    assert 'data-count="pledges">1<' in html
+    assert reverse("staff:export_pledges", args=["cities-pledge"]) in html
+
+
+# --- membership requests ----------------------------------------------------------------
+
+
+def test_membership_list_shows_the_evidence(client, staff_admin, city_a, pdf_upload):
+    by_email = pending_request(city_a, email_domain="mechelen.be")
+    by_letter = pending_request(city_a, email_domain="gmail.com")
+    by_letter.evidence_letter.save("letter.pdf", pdf_upload(), save=True)
+    approved = pending_request(city_a)
+    approved.status = Membership.Status.APPROVED
+    approved.save()
+    client.force_login(staff_admin)
+    response = client.get(reverse("staff:memberships"))
+    html = response.content.decode()
+    assert [row["membership"].pk for row in response.context["rows"]] == [by_email.pk, by_letter.pk]
+    assert "someone@mechelen.be" in html
+    assert "Domain matches" in html and "Domain does not match" in html
+    assert reverse("accounts:membership_letter", args=[by_letter.pk]) in html
+    assert f'value="{approved.pk}"' not in html
+
+
+def test_bulk_approve_reports_successes_and_failures(client, staff_admin, city_a, city_b, mailoutbox):
+    first, second = pending_request(city_a), pending_request(city_b)
+    already = pending_request(city_b)
+    already.status = Membership.Status.REFUSED
+    already.save()
+    client.force_login(staff_admin)
+    response = client.post(reverse("staff:memberships_approve"), {"selected": [first.pk, second.pk, already.pk]})
+    assert response.status_code == 302
+    messages = texts(response)
+    assert "2 requests approved." in messages
+    assert any("1 could not be done" in m and already.user.email in m and "pending" in m for m in messages)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    already.refresh_from_db()
+    assert first.status == second.status == Membership.Status.APPROVED
+    assert first.decided_by == staff_admin
+    assert already.status == Membership.Status.REFUSED
+
+
+def test_bulk_approve_needs_a_selection(client, staff_admin, city_a):
+    pending = pending_request(city_a)
+    client.force_login(staff_admin)
+    response = client.post(reverse("staff:memberships_approve"), {})
+    assert response.status_code == 400
+    assert "Select at least one row." in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == Membership.Status.REQUESTED
+
+
+def test_refusing_needs_a_reason_and_tells_the_person(
+    client, staff_admin, city_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    pending = pending_request(city_a)
+    client.force_login(staff_admin)
+    url = reverse("staff:membership_refuse", args=[pending.pk])
+    response = client.post(url, {f"refuse-{pending.pk}-reason": "   "})
+    assert response.status_code == 400
+    assert "Give a reason" in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == Membership.Status.REQUESTED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {f"refuse-{pending.pk}-reason": "The letter is not signed."})
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == Membership.Status.REFUSED
+    assert pending.refusal_reason == "The letter is not signed."
+    assert [m.to for m in mailoutbox] == [[pending.user.email]]
+    assert "The letter is not signed." in mailoutbox[0].body
+
+
+# --- pledges ----------------------------------------------------------------------------
+
+
+def test_pledge_list_filters_by_campaign_and_country(
+    client, staff_admin, submitted_pledge_a, city_b, official_b, campaign
+):
+    other_campaign = CampaignFactory(slug="other")
+    lyon = Pledge.objects.create(
+        campaign=other_campaign, municipality=city_b, status=Pledge.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    client.force_login(staff_admin)
+    url = reverse("staff:pledges")
+    assert {p.pk for p in client.get(url).context["pledges"]} == {submitted_pledge_a.pk, lyon.pk}
+    assert [p.pk for p in client.get(url, {"country": "FR"}).context["pledges"]] == [lyon.pk]
+    assert [p.pk for p in client.get(url, {"campaign": campaign.pk}).context["pledges"]] == [submitted_pledge_a.pk]
+    assert client.get(url, {"campaign": campaign.pk, "country": "FR"}).context["pledges"] == []
+
+
+def test_pledge_detail_shows_what_was_entered_and_the_history(client, staff_admin, submitted_pledge_a):
+    client.force_login(staff_admin)
+    response = client.get(reverse("staff:pledge_detail", args=[submitted_pledge_a.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in [
+        "Bart Somers",
+        "Mayor of Mechelen",
+        "Mechelen stands for the rights of every newcomer",
+        "SERVICES-1",
+        "Every resident has a family doctor",
+        "RIGHTS-1",
+        "Draft started",
+        "Draft saved",
+        "Anna Official",
+        reverse("pledges:resolution", args=[submitted_pledge_a.pk]),
+    ]:
+        assert text in html, text
+    assert "Verify this pledge" in html
+
+
+def test_bulk_verify_reports_successes_and_failures(client, staff_admin, submitted_pledge_a, city_b, campaign):
+    draft_b = Pledge.objects.create(campaign=campaign, municipality=city_b)
+    client.force_login(staff_admin)
+    response = client.post(reverse("staff:pledges_verify"), {"selected": [submitted_pledge_a.pk, draft_b.pk]})
+    assert response.status_code == 302
+    messages = texts(response)
+    assert any(m.startswith("1 pledge verified") for m in messages)
+    assert any("Lyon" in m and "Only a submitted pledge can be verified." in m for m in messages)
+    submitted_pledge_a.refresh_from_db()
+    draft_b.refresh_from_db()
+    assert submitted_pledge_a.status == Pledge.Status.VERIFIED
+    assert submitted_pledge_a.verified_by == staff_admin
+    assert draft_b.status == Pledge.Status.DRAFT
+
+
+def test_reject_needs_a_reason(client, staff_admin, submitted_pledge_a):
+    client.force_login(staff_admin)
+    response = client.post(reverse("staff:pledge_reject", args=[submitted_pledge_a.pk]), {"reason": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give a reason" in html
+    assert "is-invalid" in html
+    submitted_pledge_a.refresh_from_db()
+    assert submitted_pledge_a.status == Pledge.Status.SUBMITTED
+
+
+def test_reject_emails_every_official_in_their_language(
+    client,
+    staff_admin,
+    submitted_pledge_a,
+    official_a,
+    city_a,
+    mailoutbox,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    official_a.preferred_language = "fr"
+    official_a.save()
+    colleague = UserFactory(email="colega@mechelen.be", preferred_language="es")
+    approve_official(colleague, city_a)
+    rendered = []
+    real_render = campaign.emails.render_email
+
+    def spy(*, template, language, context):
+        rendered.append((template, language, context))
+        return real_render(template=template, language=language, context=context)
+
+    monkeypatch.setattr(campaign.emails, "render_email", spy)
+    client.force_login(staff_admin)
+    reason = "The resolution is not signed by the council."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("staff:pledge_reject", args=[submitted_pledge_a.pk]), {"reason": reason})
+    assert response.status_code == 302
+    submitted_pledge_a.refresh_from_db()
+    assert submitted_pledge_a.status == Pledge.Status.REJECTED
+    assert submitted_pledge_a.rejection_reason == reason
+    assert PledgeEvent.objects.filter(pledge=submitted_pledge_a, action="rejected", note=reason).exists()
+    languages = {(c["recipient_name"], lang) for t, lang, c in rendered if t == "pledge_rejected"}
+    assert languages == {("Anna Official", "fr"), (colleague.full_name, "es")}
+    by_address = {m.to[0]: m for m in mailoutbox}
+    assert set(by_address) == {"focal@mechelen.be", "colega@mechelen.be"}
+    assert reason in by_address["focal@mechelen.be"].body
+    assert "/fr/" in by_address["focal@mechelen.be"].body
+    assert "/es/" in by_address["colega@mechelen.be"].body
+
+
+# --- overdue reports --------------------------------------------------------------------
+
+
+@pytest.fixture
+def overdue_setup(verified_pledge_a, official_a, official_b, city_b, campaign, past_period, current_period, pdf_upload):
+    """Mechelen filed last year's report; Lyon did not; Ghent started a draft; Antwerp withdrew."""
+    report = services.report_open(actor=official_a, pledge=verified_pledge_a, period=past_period)
+    services.report_submit(actor=official_a, report=report)
+    pledge_b = make_verified_pledge(official_b, city_b, campaign, pdf_upload)
+
+    ghent = MunicipalityFactory(name="Ghent", country="BE")
+    ghent_official = UserFactory(email="focal@gent.be")
+    approve_official(ghent_official, ghent)
+    pledge_ghent = make_verified_pledge(ghent_official, ghent, campaign, pdf_upload)
+    services.report_open(actor=ghent_official, pledge=pledge_ghent, period=past_period)
+
+    antwerp = MunicipalityFactory(name="Antwerp", country="BE")
+    antwerp_official = UserFactory(email="focal@antwerpen.be")
+    approve_official(antwerp_official, antwerp)
+    pledge_antwerp = make_verified_pledge(antwerp_official, antwerp, campaign, pdf_upload)
+    services.pledge_withdraw(actor=antwerp_official, pledge=pledge_antwerp)
+    return {"lyon": pledge_b, "ghent": pledge_ghent}
+
+
+def test_overdue_lists_exactly_the_overdue_reports(client, staff_admin, overdue_setup, past_period, campaign):
+    client.force_login(staff_admin)
+    response = client.get(reverse("staff:overdue"))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert {(r.pledge.municipality.name, r.period.pk) for r in rows} == {
+        ("Lyon", past_period.pk),
+        ("Ghent", past_period.pk),
+    }
+    lyon = next(r for r in rows if r.pledge.municipality.name == "Lyon")
+    assert lyon.days_overdue == (services.local_today(lyon.pledge.municipality) - past_period.due).days
+    assert lyon.days_overdue >= 199
+    assert lyon.official_emails == ["focal@lyon.fr"]
+    ghent = next(r for r in rows if r.pledge.municipality.name == "Ghent")
+    assert ghent.report_state == "draft"
+    html = response.content.decode()
+    assert "mailto:focal@lyon.fr" in html and "mailto:focal@gent.be" in html
+    table = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Lyon" in table and "Ghent" in table
+    assert "Mechelen" not in table
+    assert "Antwerp" not in table
+    assert response.context["counts"]["overdue"] == 2
+
+
+def test_overdue_filters(client, staff_admin, overdue_setup, past_period, current_period, campaign):
+    client.force_login(staff_admin)
+    url = reverse("staff:overdue")
+    assert [r.pledge.municipality.name for r in client.get(url, {"country": "FR"}).context["rows"]] == ["Lyon"]
+    assert {r.pledge.municipality.name for r in client.get(url, {"country": "BE"}).context["rows"]} == {"Ghent"}
+    assert client.get(url, {"period": current_period.pk}).context["rows"] == []
+    assert len(client.get(url, {"period": past_period.pk, "campaign": campaign.pk}).context["rows"]) == 2
+    other = CampaignFactory(slug="other-campaign")
+    assert client.get(url, {"campaign": other.pk}).context["rows"] == []
+
+
+def test_a_submitted_report_leaves_the_overdue_list(overdue_setup, official_b, past_period):
+    assert len(overdue_reports()) == 2
+    report = services.report_open(actor=official_b, pledge=overdue_setup["lyon"], period=past_period)
+    services.report_submit(actor=official_b, report=report)
+    assert [r.pledge.municipality.name for r in overdue_reports()] == ["Ghent"]
+    assert ProgressReport.objects.get(pk=report.pk).is_late
+
+
+# --- query count ------------------------------------------------------------------------
+
+
+def fill_queues(n, campaign, commitments, period):
+    for i in range(n):
+        pending_request(MunicipalityFactory(name=f"Pending {i}"))
+        submitted = Pledge.objects.create(
+            campaign=campaign,
+            municipality=MunicipalityFactory(name=f"Submitted {i}"),
+            status=Pledge.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            signatory_name="Mayor",
+        )
+        PledgeCommitment.objects.bulk_create([PledgeCommitment(pledge=submitted, commitment=c) for c in commitments])
+        city = MunicipalityFactory(name=f"Late {i}")
+        verified = Pledge.objects.create(
+            campaign=campaign, municipality=city, status=Pledge.Status.VERIFIED, verified_at=timezone.now()
+        )
+        approve_official(UserFactory(), city)
+        ProgressReport.objects.create(pledge=verified, period=period)
+    return submitted
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_queue_pages_run_a_bounded_number_of_queries(
+    client, staff_admin, campaign, required_commitments, past_period, django_assert_max_num_queries, n
+):
+    last_submitted = fill_queues(n, campaign, required_commitments, past_period)
+    client.force_login(staff_admin)
+    pages = [
+        reverse("staff:dashboard"),
+        reverse("staff:memberships"),
+        reverse("staff:pledges"),
+        reverse("staff:overdue"),
+        reverse("staff:pledge_detail", args=[last_submitted.pk]),
+        reverse("staff:export_pledges", args=[campaign.slug]),
+        reverse("staff:export_reports", args=[campaign.slug]),
+    ]
+    for url in pages:
+        with django_assert_max_num_queries(16):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    assert len(client.get(reverse("staff:overdue")).context["rows"]) == n
+    assert len(client.get(reverse("staff:memberships")).context["rows"]) == n

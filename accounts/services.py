@@ -201,7 +201,12 @@ def invitation_send(
             "inviter": actor.get_full_name(),
             "token": invitation.token,
             "is_handover": is_handover,
-            "language": actor.preferred_language,
+            # Someone who already has an account reads it in their own language.
+            "language": getattr(
+                User.objects.filter(email__iexact=email).only("preferred_language").first(),
+                "preferred_language",
+                actor.preferred_language,
+            ),
         },
     )
     return invitation

@@ -47,13 +47,14 @@ def render_email(*, template: str, language: str, context: dict) -> tuple[str, s
 
 
 def build_email(*, template: str, to_user_id: int | None, to_email: str, context: dict) -> EmailMultiAlternatives:
-    language = settings.LANGUAGE_CODE
+    # A bare address (an invitation) is written in the language the caller chose.
+    language = context.get("language") or settings.LANGUAGE_CODE
     if to_user_id:
         user = get_user_model().objects.get(pk=to_user_id)
         to_email = user.email
         language = user.preferred_language or language
         context = {"recipient_name": user.get_full_name(), **context}
-    context = {"language": language, **context}
+    context = {**context, "language": language}
     subject, text, html = render_email(template=template, language=language, context=context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to_email])
     if html:

@@ -1,14 +1,15 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from . import health
 
-# The admin signs in through allauth, so it gets email verification, rate limits and MFA.
-admin.site.login = login_required(admin.site.login)
+# The admin signs in through allauth, so it gets email verification, rate limits and MFA;
+# a signed-in non-staff user is refused rather than shown Django's own password form.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Cities for Migration"
 admin.site.site_title = "Cities for Migration"
 

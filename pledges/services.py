@@ -111,7 +111,10 @@ def pledge_start(*, actor, campaign: Campaign, municipality) -> Pledge:
     """Open a draft for the municipality (required commitments already chosen), or return
     the pledge it already has: one pledge per municipality per campaign."""
     _require_official(actor, municipality.pk)
-    if campaign.status != Campaign.Status.OPEN:
+    existing = Pledge.objects.filter(campaign=campaign, municipality=municipality).first()
+    if existing:
+        return existing
+    if not campaign.is_signing_open(local_today(municipality)):
         raise ValidationError(_("This campaign is not open for signing."))
     pledge, created = Pledge.objects.get_or_create(
         campaign=campaign, municipality=municipality, defaults={"created_by": actor}
@@ -207,7 +210,7 @@ def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
     pledge = _lock_pledge(pledge)
     if not pledge.is_editable:
         raise ValidationError(_("This pledge has already been submitted."))
-    if pledge.campaign.status != Campaign.Status.OPEN:
+    if not pledge.campaign.is_signing_open(local_today(pledge.municipality)):
         raise ValidationError(_("This campaign is not open for signing."))
     missing = pledge_missing_for_submission(pledge)
     if missing:

@@ -73,6 +73,17 @@ def redis_cache(settings, redis_url):
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in English: a request in another language must not leak into the
+    next test's messages."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and cached pages must not leak from one test into the next."""
     from django.core.cache import cache

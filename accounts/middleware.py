@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -31,6 +32,13 @@ class StaffMFARequiredMiddleware:
 
     def __call__(self, request):
         if settings.STAFF_REQUIRE_MFA and self._needs_mfa(request):
+            if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
+                # allauth sets up no second factor while an address is unverified.
+                messages.warning(
+                    request,
+                    _("Staff accounts must verify their email address, then set up two-factor authentication."),
+                )
+                return redirect("account_email")
             messages.warning(
                 request,
                 _("Staff accounts must set up two-factor authentication before using the administration pages."),

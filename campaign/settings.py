@@ -114,7 +114,7 @@ else:
     # One process, one memory: enough for the embedded default and its rate limits.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 # Without a broker the site still works: tasks run in the request's process.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -8,6 +8,8 @@ ALLOWED_HOSTS, the same module is the production configuration.
 from pathlib import Path
 
 import environ
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "campaign",
     "pledges",
@@ -194,7 +197,14 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end libraries come from Python packages, never copied into the repository:
+# Leaflet and its clustering plugin from XStatic, served under static/leaflet/ and
+# static/leaflet-markercluster/.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Council resolutions and evidence letters: never served by the web server, only through
@@ -235,6 +245,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only, versioned API of signatories, municipalities, campaigns, commitments and reports.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc assets from the sidecar package, served by us, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Map ------------------------------------------------------------------------------

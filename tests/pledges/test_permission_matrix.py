@@ -1,0 +1,589 @@
+"""Who may open what: every view of signing, reporting, memberships and the staff queue,
+for six kinds of visitor, checked against one explicit table.
+
+The world every test starts from (built through the services, as real users would):
+
+- ``campaign`` ("cities-pledge"): Mechelen (city A) has a VERIFIED pledge with a resolution
+  PDF and a SUBMITTED report for the current period (version 1); Lyon (city B) has only a
+  DRAFT there, so its public profile does not exist yet.
+- ``draft-campaign``: city A has a complete DRAFT (ready to submit).
+- ``queue-campaign``: city A has a SUBMITTED pledge, waiting in the staff queue.
+- ``fresh-campaign``: open, city A has not started yet.
+- official A's approved membership carries a letter of appointment; an applicant has a
+  PENDING request for city A with a letter; official A has invited a colleague (open
+  invitation token).
+
+The six actors:
+
+- ``anonymous``;
+- ``unverified``: an APPROVED official of city A whose email address is not verified
+  (e.g. an account an admin set up) - the email gate alone has to stop them;
+- ``official_a`` and ``official_b`` (approved, verified);
+- ``admin``: a campaign admin (is_staff, verified); STAFF_REQUIRE_MFA is off for the
+  matrix, ``test_staff_pages_demand_mfa_set_up_when_required`` covers it on;
+- ``superuser`` (is_staff and is_superuser, verified).
+
+For every refused request (and every POST that is not expected to change anything) the
+test also checks that the database did not move: pledges, chosen commitments, history,
+reports, versions, memberships and invitations are exactly as before.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from accounts.models import Invitation, Membership, MembershipEvent
+from pledges import services
+from pledges.models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
+from tests.factories import (
+    CampaignFactory,
+    CommitmentFactory,
+    InvitationFactory,
+    UserFactory,
+)
+from tests.pledges.conftest import STATEMENT_A, approve_official, make_pdf_bytes
+
+DRAFT_STATEMENT_A = "Mechelen's draft words, private until verified: zebra-draft-7731."
+QUEUE_STATEMENT_A = "Mechelen's submitted words, waiting for the campaign team: zebra-queue-5519."
+REPORT_NARRATIVE_A = "Private-until-submitted narrative of Mechelen: zebra-report-8842."
+SECRET_TEXTS = (STATEMENT_A, DRAFT_STATEMENT_A, QUEUE_STATEMENT_A, REPORT_NARRATIVE_A)
+
+ACTORS = ("anonymous", "unverified", "official_a", "official_b", "admin", "superuser")
+
+# --- outcomes ---------------------------------------------------------------------------
+LOGIN = "login"  # 302 to the login page, with ?next=
+VERIFY = "verify"  # allauth's "confirm your email address first" page (200, sends a new link)
+DONE = "done"  # POST accepted: 302 onwards, and the change it asks for is in the database
+REDIRECT = "redirect"  # GET answered by a 302 elsewhere than the login page (nothing changes)
+
+# --- THE POLICY ---------------------------------------------------------------------------
+# One row per (view and object, method). Columns follow ACTORS.
+#   view[object]                         method   anonymous unverified official_a official_b admin     superuser
+# fmt: off
+MATRIX = [
+    # accounts: one's own profile and municipalities; letters; invitations
+    ("accounts:profile",                    "GET",  LOGIN,    200,       200,       200,       200,      200),
+    ("accounts:profile",                    "POST", LOGIN,    DONE,      DONE,      DONE,      DONE,     DONE),
+    ("accounts:memberships",                "GET",  LOGIN,    VERIFY,    200,       200,       200,      200),
+    ("accounts:membership_request",         "GET",  LOGIN,    VERIFY,    200,       200,       200,      200),
+    # asking to represent city A: anyone verified may ask (A already does: form error, nothing saved)
+    ("accounts:membership_request",         "POST", LOGIN,    VERIFY,    200,       DONE,      DONE,     DONE),
+    ("accounts:membership_letter[own-A]",   "GET",  LOGIN,    404,       200,       404,       200,      200),
+    ("accounts:membership_letter[applicant]", "GET", LOGIN,   404,       404,       404,       200,      200),
+    ("accounts:invite[A]",                  "GET",  LOGIN,    VERIFY,    REDIRECT,  REDIRECT,  REDIRECT, REDIRECT),
+    ("accounts:invite[A]",                  "POST", LOGIN,    VERIFY,    DONE,      404,       404,      404),
+    ("accounts:handover[A]",                "GET",  LOGIN,    VERIFY,    REDIRECT,  REDIRECT,  REDIRECT, REDIRECT),
+    ("accounts:handover[A]",                "POST", LOGIN,    VERIFY,    DONE,      404,       404,      404),
+    # the token is the secret: the page opens for anyone, only the invited address can accept
+    ("accounts:invitation[A]",              "GET",  200,      200,       200,       200,       200,      200),
+    ("accounts:invitation[A]",              "POST", LOGIN,    403,       403,       403,       403,      403),
+    ("accounts:invitation[unknown]",        "GET",  404,      404,       404,       404,       404,      404),
+    # pledges: signing is for city A's officials; admins may read (preview, resolution), not sign
+    ("pledges:index",                       "GET",  LOGIN,    403,       200,       200,       200,      200),
+    ("pledges:start[fresh-campaign,A]",     "GET",  LOGIN,    403,       200,       404,       404,      404),
+    ("pledges:start[fresh-campaign,A]",     "POST", LOGIN,    403,       DONE,      404,       404,      404),
+    ("pledges:detail[draft-A]",             "GET",  LOGIN,    403,       200,       404,       200,      200),
+    ("pledges:preview[draft-A]",            "GET",  LOGIN,    403,       200,       404,       200,      200),
+    ("pledges:preview[verified-A]",         "GET",  LOGIN,    403,       200,       404,       200,      200),
+    ("pledges:edit[draft-A]",               "GET",  LOGIN,    403,       200,       404,       404,      404),
+    ("pledges:edit[draft-A]",               "POST", LOGIN,    403,       DONE,      404,       404,      404),
+    ("pledges:edit[verified-A]",            "GET",  LOGIN,    403,       REDIRECT,  404,       404,      404),
+    ("pledges:submit[draft-A]",             "GET",  LOGIN,    403,       405,       405,       405,      405),
+    ("pledges:submit[draft-A]",             "POST", LOGIN,    403,       DONE,      404,       404,      404),
+    ("pledges:withdraw[submitted-A]",       "GET",  LOGIN,    403,       200,       404,       404,      404),
+    ("pledges:withdraw[submitted-A]",       "POST", LOGIN,    403,       DONE,      404,       404,      404),
+    ("pledges:resolution[verified-A]",      "GET",  LOGIN,    403,       200,       404,       200,      200),
+    # reports: only the city's own officials, admins included out
+    ("reports:home",                        "GET",  LOGIN,    403,       200,       200,       200,      200),
+    ("reports:index[verified-A]",           "GET",  LOGIN,    403,       200,       404,       404,      404),
+    ("reports:edit[verified-A,current]",    "GET",  LOGIN,    403,       200,       404,       404,      404),
+    ("reports:edit[verified-A,current]",    "POST", LOGIN,    403,       DONE,      404,       404,      404),
+    ("reports:version[verified-A,current,1]", "GET", LOGIN,   403,       200,       404,       404,      404),
+    # public pages
+    ("cities:list",                         "GET",  200,      200,       200,       200,       200,      200),
+    ("cities:detail[A]",                    "GET",  200,      200,       200,       200,       200,      200),
+    ("cities:detail[B-draft-only]",         "GET",  404,      404,       404,       404,       404,      404),
+    # staff work queue: campaign admins only
+    ("staff:dashboard",                     "GET",  LOGIN,    403,       403,       403,       200,      200),
+    ("staff:memberships",                   "GET",  LOGIN,    403,       403,       403,       200,      200),
+    ("staff:memberships_approve[applicant]", "GET", LOGIN,    403,       403,       403,       405,      405),
+    ("staff:memberships_approve[applicant]", "POST", LOGIN,   403,       403,       403,       DONE,     DONE),
+    ("staff:membership_refuse[applicant]",  "GET",  LOGIN,    403,       403,       403,       405,      405),
+    ("staff:membership_refuse[applicant]",  "POST", LOGIN,    403,       403,       403,       DONE,     DONE),
+    ("staff:pledges",                       "GET",  LOGIN,    403,       403,       403,       200,      200),
+    ("staff:pledges_verify[submitted-A]",   "GET",  LOGIN,    403,       403,       403,       405,      405),
+    ("staff:pledges_verify[submitted-A]",   "POST", LOGIN,    403,       403,       403,       DONE,     DONE),
+    ("staff:pledge_detail[submitted-A]",    "GET",  LOGIN,    403,       403,       403,       200,      200),
+    ("staff:pledge_reject[submitted-A]",    "GET",  LOGIN,    403,       403,       403,       405,      405),
+    ("staff:pledge_reject[submitted-A]",    "POST", LOGIN,    403,       403,       403,       DONE,     DONE),
+    ("staff:overdue",                       "GET",  LOGIN,    403,       403,       403,       200,      200),
+    ("staff:export_pledges[campaign]",      "GET",  LOGIN,    403,       403,       403,       200,      200),
+    ("staff:export_reports[campaign]",      "GET",  LOGIN,    403,       403,       403,       200,      200),
+]
+# fmt: on
+
+# Rows where the product lets someone do what the table says they should not. Keyed by
+# (view[object], method, actor); each becomes a strict xfail so that the hole stays visible
+# and the test turns red the day it is fixed (then delete the entry).
+BUGS: dict[tuple[str, str, str], str] = {}
+
+
+# --- the world ---------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    campaign: Any
+    city_a: Any
+    city_b: Any
+    users: dict
+    verified_pledge: Pledge
+    draft_pledge: Pledge
+    submitted_pledge: Pledge
+    fresh_campaign: Any
+    current_period: Any
+    report: ProgressReport
+    own_membership: Membership
+    applicant_membership: Membership
+    invitation: Invitation
+
+
+def _campaign_with_commitments(slug):
+    campaign = CampaignFactory(
+        slug=slug,
+        title_en=f"Campaign {slug}",
+        status="open",
+        signing_opens=date.today() - timedelta(days=365),
+        signing_closes=None,
+    )
+    CommitmentFactory(campaign=campaign, code=f"{slug}-REQ", is_required=True, order=10)
+    CommitmentFactory(campaign=campaign, code=f"{slug}-OPT", is_required=False, order=20)
+    return campaign
+
+
+def _ready_draft(official, campaign, city, statement, pdf_upload):
+    pledge = services.pledge_start(actor=official, campaign=campaign, municipality=city)
+    return services.pledge_save_draft(
+        actor=official,
+        pledge=pledge,
+        signatory_name="Bart Somers",
+        signatory_title="Mayor of Mechelen",
+        council_decision_date=date.today() - timedelta(days=10),
+        statement=statement,
+        chosen=[],
+        resolution=pdf_upload(),
+    )
+
+
+def report_post_data(report, *, narrative, action="save"):
+    updates = list(
+        report.updates.select_related("chosen__commitment").order_by(
+            "chosen__commitment__order", "chosen__commitment__code", "pk"
+        )
+    )
+    data = {"action": action, "form-TOTAL_FORMS": str(len(updates)), "form-INITIAL_FORMS": str(len(updates))}
+    for i, _update in enumerate(updates):
+        data[f"form-{i}-status"] = "in_progress"
+        data[f"form-{i}-narrative"] = narrative
+        data[f"form-{i}-evidence_links"] = ""
+        data[f"form-{i}-figures"] = "12 people"
+    return data
+
+
+@pytest.fixture(autouse=True)
+def _matrix_settings(settings):
+    settings.STAFF_REQUIRE_MFA = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(
+    campaign,
+    city_a,
+    city_b,
+    official_a,
+    official_b,
+    staff_admin,
+    verified_pledge_a,
+    current_period,
+    pdf_upload,
+):
+    unverified = UserFactory(email="not-yet-confirmed@mechelen.be", full_name="Ursula Unverified", verified=False)
+    approve_official(unverified, city_a)
+    superuser = UserFactory(email="root@campaign.org", full_name="Root Superuser", is_staff=True, is_superuser=True)
+
+    # Lyon has a draft in the main campaign: nothing public about it yet.
+    services.pledge_start(actor=official_b, campaign=campaign, municipality=city_b)
+
+    draft_campaign = _campaign_with_commitments("draft-campaign")
+    draft = _ready_draft(official_a, draft_campaign, city_a, DRAFT_STATEMENT_A, pdf_upload)
+    submitted = _ready_draft(
+        official_a, _campaign_with_commitments("queue-campaign"), city_a, QUEUE_STATEMENT_A, pdf_upload
+    )
+    submitted = services.pledge_submit(actor=official_a, pledge=submitted)
+    fresh = _campaign_with_commitments("fresh-campaign")
+
+    report = services.report_open(actor=official_a, pledge=verified_pledge_a, period=current_period)
+    updates = [
+        services.UpdateInput(chosen_id=u.chosen_id, status="planned", narrative=REPORT_NARRATIVE_A)
+        for u in report.updates.all()
+    ]
+    services.report_save(actor=official_a, report=report, updates=updates)
+    services.report_submit(actor=official_a, report=report)
+
+    own = Membership.objects.get(user=official_a, municipality=city_a)
+    own.evidence_letter.save("letter.pdf", ContentFile(make_pdf_bytes()), save=True)
+    applicant = Membership.objects.create(
+        user=UserFactory(email="applicant@mechelen.be"),
+        municipality=city_a,
+        role=Membership.Role.FOCAL_POINT,
+        evidence_email="applicant@mechelen.be",
+    )
+    applicant.evidence_letter.save("letter.pdf", ContentFile(make_pdf_bytes()), save=True)
+    invitation = InvitationFactory(municipality=city_a, invited_by=official_a, email="colleague@mechelen.be")
+
+    return World(
+        campaign=campaign,
+        city_a=city_a,
+        city_b=city_b,
+        users={
+            "anonymous": None,
+            "unverified": unverified,
+            "official_a": official_a,
+            "official_b": official_b,
+            "admin": staff_admin,
+            "superuser": superuser,
+        },
+        verified_pledge=verified_pledge_a,
+        draft_pledge=draft,
+        submitted_pledge=submitted,
+        fresh_campaign=fresh,
+        current_period=current_period,
+        report=report,
+        own_membership=own,
+        applicant_membership=applicant,
+        invitation=invitation,
+    )
+
+
+def snapshot() -> dict:
+    """Everything a refused request must leave exactly as it was."""
+    return {
+        "pledges": list(
+            Pledge.objects.order_by("pk").values_list(
+                "pk",
+                "campaign_id",
+                "municipality_id",
+                "status",
+                "statement",
+                "signatory_name",
+                "rejection_reason",
+                "withdrawal_reason",
+                "verified_at",
+                "withdrawn_at",
+                "resolution",
+            )
+        ),
+        "chosen": list(PledgeCommitment.objects.order_by("pk").values_list("pk", "commitment_id", "target")),
+        "pledge_events": list(PledgeEvent.objects.order_by("pk").values_list("pk", "action", "actor_id")),
+        "reports": list(ProgressReport.objects.order_by("pk").values_list("pk", "status", "submitted_at")),
+        "updates": list(ProgressUpdate.objects.order_by("pk").values_list("pk", "status", "narrative")),
+        "versions": list(ReportVersion.objects.order_by("pk").values_list("pk", "number")),
+        "memberships": list(
+            Membership.objects.order_by("pk").values_list("pk", "user_id", "municipality_id", "status", "role")
+        ),
+        "membership_events": list(MembershipEvent.objects.order_by("pk").values_list("pk", "action")),
+        "invitations": list(Invitation.objects.order_by("pk").values_list("pk", "email", "accepted_at")),
+    }
+
+
+# --- the cases: URL kwargs pointing at city A's objects, POST bodies, expected effects -----
+
+
+@dataclass(frozen=True)
+class Case:
+    url_name: str
+    kwargs: Any = None  # world -> URL kwargs
+    data: Any = None  # world -> POST body
+    effect: Any = None  # (world, user) -> None: asserts what a permitted POST changed
+    get_effect: Any = None  # (world, user) -> None: what a permitted GET records (an audit trail)
+
+
+def _profile_effect(w, user):
+    user.refresh_from_db()
+    assert user.full_name == "Renamed By The Matrix"
+
+
+def _request_effect(w, user):
+    assert Membership.objects.filter(user=user, municipality=w.city_a, status=Membership.Status.REQUESTED).exists()
+
+
+def _invite_effect(email, handover):
+    def check(w, user):
+        assert Invitation.objects.filter(
+            municipality=w.city_a, email=email, invited_by=user, is_handover=handover
+        ).exists()
+
+    return check
+
+
+def _resolution_effect(w, user):
+    assert PledgeEvent.objects.filter(
+        pledge=w.verified_pledge, actor=user, action=PledgeEvent.Action.DOCUMENT_DOWNLOADED
+    ).exists()
+
+
+def _status_is(attr, status):
+    def check(w, user):
+        pledge = getattr(w, attr)
+        pledge.refresh_from_db()
+        assert pledge.status == status
+
+    return check
+
+
+def _started_effect(w, user):
+    assert Pledge.objects.filter(campaign=w.fresh_campaign, municipality=w.city_a, created_by=user).exists()
+
+
+def _edit_effect(w, user):
+    w.draft_pledge.refresh_from_db()
+    assert w.draft_pledge.statement == "Rewritten by the matrix."
+    assert w.draft_pledge.status == Pledge.Status.DRAFT
+
+
+def _report_effect(w, user):
+    assert w.report.versions.count() == 2  # a submitted report is corrected by a new version
+    assert set(w.report.updates.values_list("narrative", flat=True)) == {"Corrected by the matrix."}
+
+
+def _membership_status_is(status):
+    def check(w, user):
+        w.applicant_membership.refresh_from_db()
+        assert w.applicant_membership.status == status
+        assert w.applicant_membership.decided_by == user
+
+    return check
+
+
+def _rejected_effect(w, user):
+    w.submitted_pledge.refresh_from_db()
+    assert w.submitted_pledge.status == Pledge.Status.REJECTED
+    assert w.submitted_pledge.rejection_reason == "The resolution is not signed."
+
+
+CASES = {
+    "accounts:profile": Case(
+        "accounts:profile",
+        data=lambda w: {"full_name": "Renamed By The Matrix", "preferred_language": "en"},
+        effect=_profile_effect,
+    ),
+    "accounts:memberships": Case("accounts:memberships"),
+    "accounts:membership_request": Case(
+        "accounts:membership_request",
+        data=lambda w: {"municipality": w.city_a.pk, "role": "focal_point", "evidence_email": "newcomer@mechelen.be"},
+        effect=_request_effect,
+    ),
+    "accounts:membership_letter[own-A]": Case(
+        "accounts:membership_letter", kwargs=lambda w: {"pk": w.own_membership.pk}
+    ),
+    "accounts:membership_letter[applicant]": Case(
+        "accounts:membership_letter", kwargs=lambda w: {"pk": w.applicant_membership.pk}
+    ),
+    "accounts:invite[A]": Case(
+        "accounts:invite",
+        kwargs=lambda w: {"municipality_id": w.city_a.pk},
+        data=lambda w: {
+            f"invite-{w.city_a.pk}-email": "invitee@mechelen.be",
+            f"invite-{w.city_a.pk}-role": "staff",
+        },
+        effect=_invite_effect("invitee@mechelen.be", False),
+    ),
+    "accounts:handover[A]": Case(
+        "accounts:handover",
+        kwargs=lambda w: {"municipality_id": w.city_a.pk},
+        data=lambda w: {
+            f"handover-{w.city_a.pk}-email": "successor@mechelen.be",
+            f"handover-{w.city_a.pk}-role": "focal_point",
+            f"handover-{w.city_a.pk}-confirm": "on",
+        },
+        effect=_invite_effect("successor@mechelen.be", True),
+    ),
+    "accounts:invitation[A]": Case(
+        "accounts:invitation", kwargs=lambda w: {"token": w.invitation.token}, data=lambda w: {}
+    ),
+    "accounts:invitation[unknown]": Case("accounts:invitation", kwargs=lambda w: {"token": "no-such-token-0000"}),
+    "pledges:index": Case("pledges:index"),
+    "pledges:start[fresh-campaign,A]": Case(
+        "pledges:start",
+        kwargs=lambda w: {"campaign_slug": w.fresh_campaign.slug, "municipality_slug": w.city_a.slug},
+        data=lambda w: {},
+        effect=_started_effect,
+    ),
+    "pledges:detail[draft-A]": Case("pledges:detail", kwargs=lambda w: {"pk": w.draft_pledge.pk}),
+    "pledges:preview[draft-A]": Case("pledges:preview", kwargs=lambda w: {"pk": w.draft_pledge.pk}),
+    "pledges:preview[verified-A]": Case("pledges:preview", kwargs=lambda w: {"pk": w.verified_pledge.pk}),
+    "pledges:edit[draft-A]": Case(
+        "pledges:edit",
+        kwargs=lambda w: {"pk": w.draft_pledge.pk},
+        data=lambda w: {
+            "signatory_name": "Bart Somers",
+            "signatory_title": "Mayor of Mechelen",
+            "council_decision_date": (date.today() - timedelta(days=5)).isoformat(),
+            "statement": "Rewritten by the matrix.",
+        },
+        effect=_edit_effect,
+    ),
+    "pledges:edit[verified-A]": Case("pledges:edit", kwargs=lambda w: {"pk": w.verified_pledge.pk}),
+    "pledges:submit[draft-A]": Case(
+        "pledges:submit",
+        kwargs=lambda w: {"pk": w.draft_pledge.pk},
+        data=lambda w: {},
+        effect=_status_is("draft_pledge", Pledge.Status.SUBMITTED),
+    ),
+    "pledges:withdraw[submitted-A]": Case(
+        "pledges:withdraw",
+        kwargs=lambda w: {"pk": w.submitted_pledge.pk},
+        data=lambda w: {"reason": "The council changed its mind."},
+        effect=_status_is("submitted_pledge", Pledge.Status.WITHDRAWN),
+    ),
+    "pledges:resolution[verified-A]": Case(
+        "pledges:resolution", kwargs=lambda w: {"pk": w.verified_pledge.pk}, get_effect=_resolution_effect
+    ),
+    "reports:home": Case("reports:home"),
+    "reports:index[verified-A]": Case("reports:index", kwargs=lambda w: {"pledge_pk": w.verified_pledge.pk}),
+    "reports:edit[verified-A,current]": Case(
+        "reports:edit",
+        kwargs=lambda w: {"pledge_pk": w.verified_pledge.pk, "period_pk": w.current_period.pk},
+        data=lambda w: report_post_data(w.report, narrative="Corrected by the matrix.", action="submit"),
+        effect=_report_effect,
+    ),
+    "reports:version[verified-A,current,1]": Case(
+        "reports:version",
+        kwargs=lambda w: {"pledge_pk": w.verified_pledge.pk, "period_pk": w.current_period.pk, "number": 1},
+    ),
+    "cities:list": Case("cities:list"),
+    "cities:detail[A]": Case("cities:detail", kwargs=lambda w: {"municipality_slug": w.city_a.slug}),
+    "cities:detail[B-draft-only]": Case("cities:detail", kwargs=lambda w: {"municipality_slug": w.city_b.slug}),
+    "staff:dashboard": Case("staff:dashboard"),
+    "staff:memberships": Case("staff:memberships"),
+    "staff:memberships_approve[applicant]": Case(
+        "staff:memberships_approve",
+        data=lambda w: {"selected": [w.applicant_membership.pk]},
+        effect=_membership_status_is(Membership.Status.APPROVED),
+    ),
+    "staff:membership_refuse[applicant]": Case(
+        "staff:membership_refuse",
+        kwargs=lambda w: {"pk": w.applicant_membership.pk},
+        data=lambda w: {f"refuse-{w.applicant_membership.pk}-reason": "The letter is not signed."},
+        effect=_membership_status_is(Membership.Status.REFUSED),
+    ),
+    "staff:pledges": Case("staff:pledges"),
+    "staff:pledges_verify[submitted-A]": Case(
+        "staff:pledges_verify",
+        data=lambda w: {"selected": [w.submitted_pledge.pk]},
+        effect=_status_is("submitted_pledge", Pledge.Status.VERIFIED),
+    ),
+    "staff:pledge_detail[submitted-A]": Case("staff:pledge_detail", kwargs=lambda w: {"pk": w.submitted_pledge.pk}),
+    "staff:pledge_reject[submitted-A]": Case(
+        "staff:pledge_reject",
+        kwargs=lambda w: {"pk": w.submitted_pledge.pk},
+        data=lambda w: {"reason": "The resolution is not signed."},
+        effect=_rejected_effect,
+    ),
+    "staff:overdue": Case("staff:overdue"),
+    "staff:export_pledges[campaign]": Case("staff:export_pledges", kwargs=lambda w: {"slug": w.campaign.slug}),
+    "staff:export_reports[campaign]": Case("staff:export_reports", kwargs=lambda w: {"slug": w.campaign.slug}),
+}
+
+
+def url_of(case: Case, w: World) -> str:
+    return reverse(case.url_name, kwargs=case.kwargs(w) if case.kwargs else None)
+
+
+def login_as(client, w: World, actor: str):
+    user = w.users[actor]
+    if user is not None:
+        client.force_login(user)
+    return user
+
+
+def assert_outcome(response, expected, url):
+    location = response.get("Location", "")
+    login_prefix = reverse("account_login")
+    if expected == LOGIN:
+        assert response.status_code == 302, response.status_code
+        assert location.startswith(login_prefix + "?next="), location
+    elif expected == VERIFY:
+        assert response.status_code == 200, response.status_code
+        assert "account/verified_email_required.html" in [t.name for t in response.templates]
+    elif expected in (DONE, REDIRECT):
+        assert response.status_code == 302, response.status_code
+        assert not location.startswith(login_prefix), location
+    else:
+        assert response.status_code == expected, response.status_code
+
+
+# --- the matrix ---------------------------------------------------------------------------
+
+
+def _params():
+    params = []
+    for case_id, method, *outcomes in MATRIX:
+        assert len(outcomes) == len(ACTORS), case_id
+        for actor, expected in zip(ACTORS, outcomes, strict=True):
+            marks = []
+            reason = BUGS.get((case_id, method, actor))
+            if reason:
+                marks.append(pytest.mark.xfail(strict=True, reason=reason))
+            params.append(pytest.param(case_id, method, actor, expected, id=f"{method} {case_id} {actor}", marks=marks))
+    return params
+
+
+def test_every_view_of_the_features_is_in_the_table():
+    """A new URL in one of these namespaces must get its row before it ships."""
+    from django.urls import get_resolver
+
+    namespaces = ("accounts", "pledges", "reports", "cities", "staff")
+    resolver = get_resolver()
+    # The URLconf is under i18n_patterns: the namespaces hang off the language-prefixed resolver.
+    names = set()
+    for pattern in resolver.url_patterns:
+        for inner in getattr(pattern, "url_patterns", []):
+            namespace = getattr(inner, "namespace", None)
+            if namespace in namespaces:
+                names.update(f"{namespace}:{p.name}" for p in inner.url_patterns if p.name)
+    assert len(names) > 30
+    covered = {CASES[case_id].url_name for case_id, *_rest in MATRIX}
+    assert names - covered == set()
+    assert set(CASES) == {case_id for case_id, *_rest in MATRIX}
+
+
+@pytest.mark.parametrize("case_id,method,actor,expected", _params())
+def test_permission_matrix(client, world, mailoutbox, case_id, method, actor, expected):
+    case = CASES[case_id]
+    url = url_of(case, world)
+    user = login_as(client, world, actor)
+    before = snapshot()
+
+    body = case.data(world) if case.data else {}
+    response = client.post(url, body) if method == "POST" else client.get(url)
+
+    assert_outcome(response, expected, url)
+    if expected == DONE:
+        assert case.effect, "a request expected to change something needs an effect to check"
+        case.effect(world, user)
+    elif method == "GET" and expected == 200 and case.get_effect:
+        case.get_effect(world, user)
+    else:
+        assert snapshot() == before, "a request that is refused (or changes nothing) changed the database"
+
+    if expected == 200 and actor in ("anonymous", "unverified", "official_b"):
+        # Whatever these actors may open shows none of city A's unpublished words.
+        page = response.content.decode(errors="replace")
+        for text in (DRAFT_STATEMENT_A, QUEUE_STATEMENT_A):
+            assert text not in page

@@ -73,6 +73,12 @@ def redis_cache(settings, redis_url):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashers cost a tenth of a second per user on purpose; tests make hundreds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """Each test starts in English: a request in another language must not leak into the
     next test's messages."""

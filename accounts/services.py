@@ -85,6 +85,19 @@ def membership_request(
                 % {"name": municipality.name}
             }
         )
+    if (
+        evidence_email
+        and not EmailAddress.objects.filter(user=actor, email__iexact=evidence_email, verified=True).exists()
+    ):
+        # Typing an address proves nothing: it counts once its owner has confirmed it.
+        raise ValidationError(
+            {
+                "evidence_email": _(
+                    "Add this address to your account and confirm it with the link we email you "
+                    "(My account › Email addresses), then send your request again. Or upload a letter."
+                )
+            }
+        )
     if evidence_letter is not None:
         validate_pdf(evidence_letter)
     if Membership.objects.filter(
@@ -105,11 +118,18 @@ def _lock_membership(membership: Membership) -> Membership:
     return Membership.objects.select_for_update().select_related("municipality", "user").get(pk=membership.pk)
 
 
+def _require_not_own(actor: User, membership: Membership) -> None:
+    """Nobody decides on their own request: another admin must."""
+    if membership.user_id == actor.pk:
+        raise PermissionDenied(_("Another campaign admin must decide on your own request."))
+
+
 @transaction.atomic
 def membership_approve(*, actor: User, membership: Membership) -> Membership:
     if not is_campaign_admin(actor):
         raise PermissionDenied(_("Only campaign admins can do this."))
     membership = _lock_membership(membership)
+    _require_not_own(actor, membership)
     if membership.status != Membership.Status.REQUESTED:
         raise ValidationError(_("Only a pending request can be approved."))
     membership.status = Membership.Status.APPROVED
@@ -133,6 +153,7 @@ def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Me
     if not reason:
         raise ValidationError({"reason": _("Say why the request is refused: the person will read it.")})
     membership = _lock_membership(membership)
+    _require_not_own(actor, membership)
     if membership.status != Membership.Status.REQUESTED:
         raise ValidationError(_("Only a pending request can be refused."))
     membership.status = Membership.Status.REFUSED

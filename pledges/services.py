@@ -60,6 +60,13 @@ def _require_admin(actor):
         raise PermissionDenied(_("Only campaign admins can do this."))
 
 
+def _require_independent_admin(actor, pledge: Pledge):
+    """An admin who also acts for the city does not judge its pledge: another admin must."""
+    _require_admin(actor)
+    if can_act_for(actor, pledge.municipality_id):
+        raise PermissionDenied(_("You act for this municipality: another campaign admin must decide."))
+
+
 def _lock_pledge(pledge: Pledge) -> Pledge:
     """Re-read under a row lock so that two requests cannot both change the state."""
     return Pledge.objects.select_for_update().select_related("campaign", "municipality").get(pk=pledge.pk)
@@ -228,7 +235,7 @@ def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
 @transaction.atomic
 def pledge_verify(*, actor, pledge: Pledge) -> Pledge:
     """The campaign team checked the pledge: it becomes public at once."""
-    _require_admin(actor)
+    _require_independent_admin(actor, pledge)
     pledge = _lock_pledge(pledge)
     if pledge.status != Pledge.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted pledge can be verified."))
@@ -246,7 +253,7 @@ def pledge_verify(*, actor, pledge: Pledge) -> Pledge:
 @transaction.atomic
 def pledge_reject(*, actor, pledge: Pledge, reason: str) -> Pledge:
     """Send the pledge back with a reason; the officials correct and resubmit."""
-    _require_admin(actor)
+    _require_independent_admin(actor, pledge)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the pledge is rejected: the officials will read it.")})

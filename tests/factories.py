@@ -128,3 +128,9 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     invited_by = factory.SubFactory(UserFactory)
     is_handover = False
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+def add_confirmed_address(user, email):
+    """Give `user` a second, confirmed address, as after following allauth's link. Evidence
+    addresses for membership requests count only once confirmed."""
+    return EmailAddress.objects.create(user=user, email=email.strip().lower(), primary=False, verified=True)

@@ -13,7 +13,7 @@ from accounts.access import can_act_for
 from accounts.models import Membership, MembershipEvent
 from accounts.services import membership_approve, membership_refuse, membership_request, membership_revoke
 from campaign.storage import private_storage
-from tests.factories import MembershipFactory, MunicipalityFactory, StaffFactory, UserFactory
+from tests.factories import MembershipFactory, MunicipalityFactory, StaffFactory, UserFactory, add_confirmed_address
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,7 @@ def staff():
 
 
 def test_request_with_an_address_at_the_citys_domain_is_recorded(official, mechelen):
+    add_confirmed_address(official, "ana@mechelen.be")
     membership = membership_request(
         actor=official,
         municipality=mechelen,
@@ -120,6 +121,7 @@ def test_a_letter_must_be_a_real_pdf_whatever_its_name(official, mechelen, conte
 
 
 def test_a_second_live_request_for_the_same_city_is_refused(official, mechelen):
+    add_confirmed_address(official, "a@mechelen.be")
     membership_request(actor=official, municipality=mechelen, role="mayor", evidence_email="a@mechelen.be")
 
     with pytest.raises(ValidationError):
@@ -129,6 +131,8 @@ def test_a_second_live_request_for_the_same_city_is_refused(official, mechelen):
 
 
 def test_after_a_refusal_one_may_ask_again(official, mechelen, staff):
+    add_confirmed_address(official, "a@mechelen.be")
+    add_confirmed_address(official, "b@mechelen.be")
     first = membership_request(actor=official, municipality=mechelen, role="mayor", evidence_email="a@mechelen.be")
     membership_refuse(actor=staff, membership=first, reason="Unknown at the town hall.")
 
@@ -250,3 +254,29 @@ def test_unverified_addresses_do_not_count_even_when_another_is_verified_elsewhe
 
     with pytest.raises(PermissionDenied):
         membership_request(actor=user, municipality=mechelen, role="mayor", evidence_email="x@mechelen.be")
+
+
+def test_an_unconfirmed_evidence_address_is_refused(official, mechelen):
+    """Typing mayor@mechelen.be proves nothing until its owner confirms it."""
+    with pytest.raises(ValidationError) as refused:
+        membership_request(actor=official, municipality=mechelen, role="mayor", evidence_email="mayor@mechelen.be")
+
+    assert "confirm" in str(refused.value)
+    assert not Membership.objects.exists()
+
+
+def test_nobody_decides_on_their_own_request(mechelen):
+    admin = StaffFactory()
+    add_confirmed_address(admin, "admin@mechelen.be")
+    membership = membership_request(
+        actor=admin, municipality=mechelen, role="staff", evidence_email="admin@mechelen.be"
+    )
+
+    with pytest.raises(PermissionDenied):
+        membership_approve(actor=admin, membership=membership)
+    with pytest.raises(PermissionDenied):
+        membership_refuse(actor=admin, membership=membership, reason="Self")
+
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.REQUESTED
+    assert membership_approve(actor=StaffFactory(), membership=membership).status == Membership.Status.APPROVED

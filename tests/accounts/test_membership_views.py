@@ -12,7 +12,7 @@ from pypdf import PdfWriter
 from accounts.models import Invitation, Membership, MembershipEvent
 from accounts.services import membership_request
 from campaign.storage import private_storage
-from tests.factories import MembershipFactory, MunicipalityFactory, StaffFactory, UserFactory
+from tests.factories import MembershipFactory, MunicipalityFactory, StaffFactory, UserFactory, add_confirmed_address
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +127,7 @@ def test_request_form_shows_the_autocomplete(client, verified_user):
 
 
 def test_a_request_with_an_address_at_the_citys_domain_is_sent(client, verified_user, mechelen):
+    add_confirmed_address(verified_user, "ana@mechelen.be")
     client.force_login(verified_user)
 
     response = client.post(
@@ -252,6 +253,7 @@ def test_someone_elses_kept_letter_cannot_be_used(client, verified_user, mechele
 
 def test_a_duplicate_request_is_refused_with_a_message(client, verified_user, mechelen):
     MembershipFactory(user=verified_user, municipality=mechelen)
+    add_confirmed_address(verified_user, "me@mechelen.be")
     client.force_login(verified_user)
 
     response = client.post(

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from . import health
+from . import health, map_urls
 
 # The admin signs in through allauth, so it gets email verification, rate limits and MFA;
 # a signed-in non-staff user is refused rather than shown Django's own password form.
@@ -18,6 +18,7 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("campaign.api_urls")),
+    path("", include(map_urls.urlpatterns)),
 ]
 
 urlpatterns += i18n_patterns(
@@ -27,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("pledges/", include("pledges.urls")),
     path("reports/", include("pledges.report_urls")),
     path("cities/", include("pledges.public_urls")),
+    path("", include(map_urls.site_patterns)),
     path("staff/", include("pledges.staff_urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -227,3 +227,108 @@ class PledgeEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} – {self.pledge}"
+
+
+# --- Reminders and calendar feeds (pledges/reminders.py, pledges/calendar.py) ---------------
+
+
+class ReminderLog(models.Model):
+    """One reminder to one official for one pledge, period and kind, sent at most once.
+
+    The row is the claim: the reminder scan inserts it (status "claimed") before anything is
+    sent, and the unique constraint makes a second scan, a redelivered task or a retried
+    task find it taken. The send task then marks it "sent" in the same transaction that
+    records the email delivery (see pledges/reminders.py for the whole protocol).
+    """
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed, not sent yet")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("No longer due")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reminder_logs", verbose_name=_("pledge"))
+    period = models.ForeignKey(
+        "campaign.ReportingPeriod", on_delete=models.CASCADE, related_name="reminder_logs", verbose_name=_("period")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, help_text=_("before_7: 7 days before the due date; overdue_7: 7 days after.")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_logs", verbose_name=_("recipient")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CLAIMED, db_index=True)
+    due_at = models.DateTimeField(
+        _("due at"), help_text=_("09:00 in the municipality's time zone on the reminder's day.")
+    )
+    claimed_at = models.DateTimeField(_("claimed"))
+    claim_token = models.CharField(max_length=32, db_index=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "period", "kind", "recipient"], name="reminder_once_per_recipient"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} – {self.pledge} – {self.recipient} ({self.get_status_display()})"
+
+    @property
+    def idempotency_key(self) -> str:
+        """The key of the email delivery this reminder became (campaign.EmailDelivery)."""
+        return f"reminder:{self.pk}"
+
+
+class DigestLog(models.Model):
+    """The daily digest of waiting work for one campaign admin: at most one per admin per day."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed, not sent yet")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_logs", verbose_name=_("recipient")
+    )
+    day = models.DateField(_("day"), help_text=_("The UTC date the digest is for."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CLAIMED)
+    claimed_at = models.DateTimeField(_("claimed"))
+    claim_token = models.CharField(max_length=32, db_index=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("daily digest")
+        verbose_name_plural = _("daily digests sent")
+        ordering = ["-day", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="digest_once_per_admin_per_day")]
+
+    def __str__(self):
+        return f"{self.day} – {self.recipient} ({self.get_status_display()})"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"digest:{self.pk}"
+
+
+class PledgeCalendar(models.Model):
+    """The secret address of a pledge's calendar of reporting deadlines (an .ics feed)."""
+
+    pledge = models.OneToOneField(Pledge, on_delete=models.CASCADE, related_name="calendar", verbose_name=_("pledge"))
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"{self.pledge} (calendar)"

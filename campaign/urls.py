@@ -18,6 +18,7 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("campaign.api_urls")),
+    path("unsubscribe/", include("campaign.unsubscribe_urls")),
     path("", include(map_urls.urlpatterns)),
 ]
 
@@ -29,6 +30,9 @@ urlpatterns += i18n_patterns(
     path("reports/", include("pledges.report_urls")),
     path("cities/", include("pledges.public_urls")),
     path("", include(map_urls.site_patterns)),
+    path("dashboard/", include("campaign.dashboard_urls")),
+    path("staff/announcements/", include("campaign.announcement_urls")),
+    path("email-preferences/", include("campaign.preferences_urls")),
     path("staff/", include("pledges.staff_urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -61,7 +61,7 @@ def _public_campaigns():
     return Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("-signing_opens", "-created")
 
 
-def _map_config(request, *, campaign: str = "", embed: bool = False) -> dict:
+def _map_config(request, *, campaign: str = "", embed: bool = False, campaigns=()) -> dict:
     """What static/js/map.js needs, passed to it with json_script."""
     geojson = reverse("map_signatories_geojson")
     if embed and campaign:
@@ -72,6 +72,8 @@ def _map_config(request, *, campaign: str = "", embed: bool = False) -> dict:
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "profileUrl": reverse("cities:detail", kwargs={"municipality_slug": "__slug__"}),
         "embed": embed,
+        "campaigns": {c.slug: c.title for c in campaigns},
+        "states": dict(reporting_state_choices()),
     }
 
 
@@ -91,7 +93,7 @@ def map_page(request):
             "commitments": commitments,
             "continents": continent_choices(),
             "states": reporting_state_choices(),
-            "map_config": _map_config(request),
+            "map_config": _map_config(request, campaigns=campaigns),
         },
     )
 
@@ -150,7 +152,12 @@ def embed_map(request):
             "campaign": campaign,
             "site_link": _site_link(campaign, to_map=True),
             "states": reporting_state_choices(),
-            "map_config": _map_config(request, campaign=campaign.slug if campaign else "", embed=True),
+            "map_config": _map_config(
+                request,
+                campaign=campaign.slug if campaign else "",
+                embed=True,
+                campaigns=[campaign] if campaign else [],
+            ),
         },
     )
 

@@ -366,3 +366,155 @@ class ReportingPeriod(models.Model):
         if on <= self.due:
             return "open"
         return "past"
+
+
+# --- Email delivery (campaign/delivery.py sends; campaign/emails.py queues) ---------------
+
+
+class EmailCategory(models.TextChoices):
+    """Why a message is sent. Transactional mail always goes out; the others can be stopped."""
+
+    TRANSACTIONAL = "transactional", _("Account and pledge messages")
+    REMINDER = "reminder", _("Reporting reminders")
+    DIGEST = "digest", _("Progress digests")
+    ANNOUNCEMENT = "announcement", _("Campaign announcements")
+
+
+# Categories a recipient may opt out of, in the order the preferences page lists them.
+OPTIONAL_EMAIL_CATEGORIES = (EmailCategory.REMINDER, EmailCategory.DIGEST, EmailCategory.ANNOUNCEMENT)
+
+
+class Announcement(models.Model):
+    """A message from the campaign team to every approved official of the campaign's
+    submitted and verified signatories. Written in one language, chosen by its author."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="announcements", verbose_name=_("campaign")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the subject and message are written in."),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), help_text=_("Plain text. Blank lines separate paragraphs."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    total = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_count = models.PositiveIntegerField(_("sent"), default=0)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    send_started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
+
+
+class EmailDelivery(models.Model):
+    """One message to one recipient: queued by `queue_email`, sent by the Celery task.
+
+    The idempotency key is unique: a redelivered task, a re-run announcement batch or a
+    reminder scan that runs twice finds the existing row and does not send again.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        RETRYING = "retrying", _("Retrying")
+        FAILED = "failed", _("Failed")
+        SUPPRESSED = "suppressed", _("Suppressed (opted out)")
+
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+        verbose_name=_("recipient"),
+    )
+    to_email = models.EmailField(_("address"), max_length=254, blank=True)
+    template = models.CharField(_("template"), max_length=100, db_index=True)
+    category = models.CharField(
+        _("category"), max_length=16, choices=EmailCategory.choices, default=EmailCategory.TRANSACTIONAL
+    )
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    announcement = models.ForeignKey(
+        Announcement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("announcement"),
+    )
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="campaign_delivery_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.template} → {self.to_email or self.recipient_id} ({self.status})"
+
+
+class EmailOptOut(models.Model):
+    """A user who does not want a category of non-essential mail."""
+
+    class Source(models.TextChoices):
+        LINK = "link", _("Unsubscribe link")
+        ONE_CLICK = "one_click", _("One-click unsubscribe from the mail program")
+        PREFERENCES = "preferences", _("Email preferences page")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs", verbose_name=_("user")
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=16,
+        choices=[(c.value, c.label) for c in OPTIONAL_EMAIL_CATEGORIES],
+    )
+    source = models.CharField(_("how"), max_length=16, choices=Source.choices, default=Source.LINK)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("email opt-out")
+        verbose_name_plural = _("email opt-outs")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="campaign_email_opt_out_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ✕ {self.get_category_display()}"

@@ -1,0 +1,18 @@
+"""Hand again to Celery the email deliveries whose task may have been lost (broker down at
+commit time, a retry lost); without REDIS_URL they are sent right here. Beat runs the same
+job every ten minutes (campaign.tasks.requeue_stale_deliveries)."""
+
+from django.core.management.base import BaseCommand
+
+from campaign.delivery import requeue_stale
+
+
+class Command(BaseCommand):
+    help = "Send again the email deliveries left queued or retrying for too long."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--limit", type=int, default=500, help="At most this many deliveries (default 500).")
+
+    def handle(self, *args, limit, **options):
+        count = requeue_stale(limit=limit)
+        self.stdout.write(f"{count} stale deliveries handed over.")

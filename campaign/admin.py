@@ -324,3 +324,96 @@ class CommitmentAdmin(TranslationAdmin):
             '<a href="{}" title="{}" target="_blank" rel="noopener">{}</a>',
             ((b["url"], b["title"], b["label"]) for b in obj.badges),
         ) or format_html("<span>{}</span>", "—")
+
+
+# --- Email deliveries, opt-outs and announcements (campaign/delivery.py) ------------------
+
+from django.core.exceptions import PermissionDenied  # noqa: E402 - appended section
+
+from .email_services import delivery_requeue  # noqa: E402
+from .models import Announcement, EmailDelivery, EmailOptOut  # noqa: E402
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: rows are written by queue_email and the send task. Failed ones can be sent again."""
+
+    list_display = ["created_at", "to_email", "template", "category", "status", "attempts", "sent_at", "short_error"]
+    list_filter = ["status", "category", "template", "language"]
+    search_fields = ["to_email", "recipient__email", "recipient__full_name", "idempotency_key"]
+    date_hierarchy = "created_at"
+    list_select_related = ["recipient"]
+    actions = ["send_again"]
+    readonly_fields = [
+        "idempotency_key",
+        "recipient",
+        "to_email",
+        "template",
+        "category",
+        "language",
+        "status",
+        "attempts",
+        "last_error",
+        "announcement",
+        "context",
+        "created_at",
+        "updated_at",
+        "sent_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
+
+    @admin.action(description=_("Send the selected failed or retrying messages again"))
+    def send_again(self, request, queryset):
+        done = 0
+        for delivery in queryset:
+            try:
+                delivery_requeue(actor=request.user, delivery=delivery)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(
+                    request, f"{delivery}: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.WARNING
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d message queued again.", "%(count)d messages queued again.", done) % {"count": done},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(EmailOptOut)
+class EmailOptOutAdmin(admin.ModelAdmin):
+    list_display = ["user", "category", "source", "created_at"]
+    list_filter = ["category", "source"]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    """Written and sent from the staff pages (/staff/announcements/); here for the record."""
+
+    list_display = ["subject", "campaign", "status", "total", "sent_count", "failed_count", "author", "created_at"]
+    list_filter = ["status", "campaign", "language"]
+    search_fields = ["subject", "body"]
+    list_select_related = ["campaign", "author"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

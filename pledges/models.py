@@ -293,6 +293,7 @@ class DigestLog(models.Model):
         CLAIMED = "claimed", _("Claimed, not sent yet")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Nothing waited any more")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_logs", verbose_name=_("recipient")

@@ -42,7 +42,12 @@ class Migration(migrations.Migration):
                 (
                     "status",
                     models.CharField(
-                        choices=[("claimed", "Claimed, not sent yet"), ("sent", "Sent"), ("failed", "Failed")],
+                        choices=[
+                            ("claimed", "Claimed, not sent yet"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Nothing waited any more"),
+                        ],
                         default="claimed",
                         max_length=12,
                         verbose_name="status",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("campaign.api_urls")),
     path("unsubscribe/", include("campaign.unsubscribe_urls")),
     path("", include(map_urls.urlpatterns)),
+    path("calendar/", include("pledges.calendar_feed_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -27,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("pledges/", include("pledges.urls")),
+    path("reports/calendar/", include("pledges.calendar_urls")),
     path("reports/", include("pledges.report_urls")),
     path("cities/", include("pledges.public_urls")),
     path("", include(map_urls.site_patterns)),

@@ -376,11 +376,15 @@
       event.preventDefault();
       apply({ updateUrl: true, fit: true });
     });
-    form.addEventListener("reset", function () {
-      window.setTimeout(function () {
-        form.elements.country.dataset.selected = "";
-        apply({ updateUrl: true, fit: true });
-      }, 0);
+    // A native reset would go back to the options preselected from the address: clear instead.
+    form.addEventListener("reset", function (event) {
+      event.preventDefault();
+      FILTERS.forEach(function (name) {
+        if (form.elements[name]) {
+          form.elements[name].value = "";
+        }
+      });
+      apply({ updateUrl: true, fit: true });
     });
   }
 

@@ -14,7 +14,7 @@ from accounts.models import Municipality
 from campaign import dashboard
 from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
 from pledges.services import pledge_public_changed
-from tests.campaign.dashboard_helpers import chart_rows
+from tests.campaign.test_dashboard_helpers import chart_rows
 from tests.factories import CampaignFactory, CommitmentFactory, MunicipalityFactory, ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db

@@ -101,7 +101,10 @@ def test_timeline_shows_the_submitted_version_not_later_draft_edits(
     assert "Submitted on" in html
     assert "UNPUBLISHED DRAFT EDIT" not in html
     assert "DRAFT OF LAST YEAR" not in html
-    assert "Last year" not in html
+    # Last year's period is on the timeline (due before the city joined), but its draft is not.
+    assert "Status of each commitment in the report for Last year" not in html
+    assert "Status of each commitment in the report for This year" in html
+    assert "Before the city joined" in html
 
     # Submitting again publishes the correction.
     services.report_submit(actor=official_a, report=report)
@@ -146,3 +149,75 @@ def test_list_search_by_name_in_any_spelling(client, verified_pledge_a, city_a):
 def test_list_is_empty_without_verified_pledges(client, db):
     MunicipalityFactory()
     assert "No city has been verified" in client.get("/en/cities/").content.decode()
+
+
+# --- sharing, the period timeline and a fixed number of queries ------------------------------
+
+
+def test_open_graph_and_share_links(client, verified_pledge_a, city_a):
+    html = profile(client, city_a).content.decode()
+    url = f"http://testserver/en/cities/{city_a.slug}/"
+    assert '<meta property="og:title" content="Mechelen signed the pledge">' in html
+    assert '<meta property="og:description" content="Mechelen\'s pledge' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    quoted = "http%3A//testserver/en/cities/" + city_a.slug + "/"
+    assert f"https://www.facebook.com/sharer/sharer.php?u={quoted}" in html
+    assert "https://twitter.com/intent/tweet?text=" in html
+    assert f"https://www.linkedin.com/sharing/share-offsite/?url={quoted}" in html
+    assert 'href="mailto:?subject=' in html
+    assert 'id="copy-link"' in html
+    assert '<script src="http' not in html  # no third-party script
+
+
+def test_profile_shows_where_the_city_is(client, verified_pledge_a, city_a):
+    html = profile(client, city_a).content.decode()
+    assert "Europe" in html  # continent next to the country
+    assert 'data-lat="51.0"' in html or "51.0000, 4.5000" in html  # the small map, or its placeholder
+
+
+def test_period_timeline_states(
+    client, verified_pledge_a, official_a, city_a, past_period, current_period, future_period
+):
+    report = services.report_open(actor=official_a, pledge=verified_pledge_a, period=current_period)
+    fill_report(official_a, report, "Done")
+    services.report_submit(actor=official_a, report=report)
+    html = profile(client, city_a).content.decode()
+    timeline = html[html.index('class="period-timeline"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    assert timeline.index("Last year") < timeline.index("This year") < timeline.index("Next year")
+    assert 'class="state-not_owed"' in timeline
+    assert 'class="state-on_time"' in timeline and "Reported on time" in timeline
+    assert 'class="state-upcoming"' in timeline and "Upcoming" in timeline
+
+
+def test_fixed_number_of_queries_whatever_the_number_of_reports(
+    client, verified_pledge_a, official_a, city_a, campaign, django_assert_num_queries
+):
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pledges.models import ProgressReport, ReportVersion
+    from tests.factories import ReportingPeriodFactory
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert profile(client, city_a).status_code == 200
+        return len(queries)
+
+    def add_reports(years):
+        for year in years:
+            period = ReportingPeriodFactory(
+                campaign=campaign, label_en=f"Y{year}", opens=date(year, 1, 1), due=date(year, 12, 1)
+            )
+            r = ProgressReport.objects.create(pledge=verified_pledge_a, period=period, status="submitted", version=2)
+            for number in (1, 2):
+                ReportVersion.objects.create(
+                    report=r, number=number, submitted_at=verified_pledge_a.verified_at, content={"updates": []}
+                )
+
+    add_reports([2001])
+    one = count()
+    add_reports(range(2002, 2012))
+    assert count() == one

@@ -132,7 +132,7 @@ def _legend(dom_id: str, series: list[Series], y: int) -> tuple[str, int]:
     """Swatches with their names, wrapping onto several lines; returns the SVG and its height."""
     parts, x, line = [], 0, 0
     for s in series:
-        width = 30 + int(len(s.label) * 7.6)
+        width = 30 + int(len(s.label) * 8.6)
         if x and x + width > WIDTH:
             x, line = 0, line + 1
         top = y + line * 24

@@ -47,7 +47,8 @@
   var listElement = document.getElementById("map-list");
   var moreButton = document.getElementById("map-list-more");
 
-  var timings = { start: performance.now(), firstRenderMs: null, lastRenderMs: null, renders: 0 };
+  // Milliseconds since navigation start (performance.now()'s origin).
+  var timings = { scriptMs: performance.now(), firstRenderMs: null, lastRenderMs: null, renders: 0 };
   window.cfmMap = { timings: timings };
 
   // --- the map --------------------------------------------------------------------------
@@ -113,7 +114,8 @@
       });
     },
     chunkProgress: function (processed, total) {
-      if (processed >= total) {
+      // (0 of 0 when the empty group joins the map: nothing drawn yet)
+      if (total > 0 && processed >= total) {
         rendered();
       }
     },
@@ -122,7 +124,7 @@
   window.cfmMap.clusters = clusters;
 
   function rendered() {
-    var ms = performance.now() - timings.start;
+    var ms = performance.now();
     if (timings.firstRenderMs === null) {
       timings.firstRenderMs = ms;
     }
@@ -283,9 +285,9 @@
 
   function apply(options) {
     var filters = currentFilters();
-    visible = records.filter(function (r) { return matches(r.p, filters); });
-    clusters.clearLayers();
-    clusters.addLayers(visible.map(function (r) { return r.marker; }));
+    var next = records.filter(function (r) { return matches(r.p, filters); });
+    update(next);
+    visible = next;
     if (!visible.length) {
       rendered();
     }
@@ -308,6 +310,28 @@
     }
     if (options && options.fit && visible.length) {
       fitTo(visible);
+    }
+  }
+
+  // Hand markercluster only the difference when it is small; start afresh when most go.
+  function update(next) {
+    var shown = visible.length;
+    var wanted = new Set(next);
+    var leaving = visible.filter(function (r) { return !wanted.has(r); });
+    if (!shown || leaving.length > shown / 2) {
+      clusters.clearLayers();
+      clusters.addLayers(next.map(function (r) { return r.marker; }));
+      return;
+    }
+    var had = new Set(visible);
+    var coming = next.filter(function (r) { return !had.has(r); });
+    if (leaving.length) {
+      clusters.removeLayers(leaving.map(function (r) { return r.marker; }));
+    }
+    if (coming.length) {
+      clusters.addLayers(coming.map(function (r) { return r.marker; }));
+    } else {
+      rendered();
     }
   }
 
@@ -392,13 +416,16 @@
 
   fetch(config.geojson, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
     .then(function (response) {
+      timings.responseMs = performance.now();
       if (!response.ok) {
         throw new Error("HTTP " + response.status);
       }
       return response.json();
     })
     .then(function (data) {
+      timings.parsedMs = performance.now();
       build(data.features || []);
+      timings.builtMs = performance.now();
       fillCountries();
       apply({ fit: true });
     })

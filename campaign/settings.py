@@ -183,6 +183,11 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cities for Migration <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
+# Delivery (campaign/delivery.py): retries of temporary SMTP failures, the stale-delivery sweep.
+EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=60)
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=6)
+EMAIL_STALE_QUEUED_MINUTES = env.int("EMAIL_STALE_QUEUED_MINUTES", default=10)
+EMAIL_STALE_RETRYING_MINUTES = env.int("EMAIL_STALE_RETRYING_MINUTES", default=90)
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "en"

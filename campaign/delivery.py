@@ -40,8 +40,11 @@ The backend comes from EMAIL_URL (django-environ), for example an aiosmtpd sink:
     celery -A campaign worker -l info --concurrency 2
     celery -A campaign beat -l info                  # the stale-delivery sweep and the reminder scan
 
-Settings read here, all optional: EMAIL_RETRY_BASE_SECONDS (60), EMAIL_MAX_RETRIES (6),
-EMAIL_STALE_QUEUED_MINUTES (10), EMAIL_STALE_RETRYING_MINUTES (90). A test can make the
+Timings, from the environment (campaign/settings.py): EMAIL_RETRY_BASE_SECONDS (60),
+EMAIL_MAX_RETRIES (6, read when the worker starts), EMAIL_STALE_QUEUED_MINUTES (10),
+EMAIL_STALE_RETRYING_MINUTES (90); for a fault test, EMAIL_RETRY_BASE_SECONDS=1 makes the
+retries come within seconds. Each message carries `X-Campaign-Delivery: <row id>`, so a
+test can match what the SMTP sink received with the rows. A test can make the
 SMTP server answer 451 or 550 (aiosmtpd handler returning that status from handle_DATA or
 handle_RCPT) and watch the row go "retrying" then "sent", or "failed" at once.
 """

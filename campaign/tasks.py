@@ -5,6 +5,7 @@ import logging
 
 from celery import group, shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from . import delivery as delivery_lib
 
@@ -22,7 +23,15 @@ def send_email(self, delivery_id: int):
     hands it to another worker (see delivery.py for the one duplicate window this leaves).
     """
     final = self.request.retries >= self.max_retries
-    outcome = delivery_lib.deliver(delivery_id, final_attempt=final)
+    try:
+        outcome = delivery_lib.deliver(delivery_id, final_attempt=final)
+    except (OperationalError, InterfaceError) as error:
+        # The database is down or locked: nothing was recorded (the transaction rolled
+        # back), so try again later; after the last retry the row stays "queued" and the
+        # stale-delivery sweep picks it up.
+        if self.request.is_eager or final:
+            raise
+        raise self.retry(exc=error, countdown=delivery_lib.retry_countdown(self.request.retries)) from error
     if outcome.retry:
         if self.request.is_eager:
             # No broker to wait with: the row stays "retrying" and the stale-delivery

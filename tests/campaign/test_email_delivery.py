@@ -432,3 +432,19 @@ def test_retry_countdown_grows_exponentially():
         countdown = delivery.retry_countdown(retries, base=60)
         assert 60 * 2**retries <= countdown <= 60 * 2**retries + 60
     assert delivery.retry_countdown(5, base=60) < 3600  # below Redis's visibility timeout
+
+
+def test_database_trouble_is_retried_and_records_nothing(official, worker_request, monkeypatch):
+    from django.db import OperationalError
+
+    row = queued_row(official)
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(delivery, "deliver", locked)
+    with pytest.raises(Retry):
+        worker_request(row.pk)
+    assert len(worker_request.scheduled) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (EmailDelivery.Status.QUEUED, 0)

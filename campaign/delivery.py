@@ -305,8 +305,8 @@ def dispatch(delivery_id: int) -> None:
 def requeue_stale(*, limit: int = 500) -> int:
     """Hand again to Celery the rows whose task may have been lost. Returns how many."""
     now = timezone.now()
-    queued_before = now - timedelta(minutes=int(getattr(settings, "EMAIL_STALE_QUEUED_MINUTES", 10)))
-    retrying_before = now - timedelta(minutes=int(getattr(settings, "EMAIL_STALE_RETRYING_MINUTES", 90)))
+    queued_before = now - timedelta(minutes=float(getattr(settings, "EMAIL_STALE_QUEUED_MINUTES", 10)))
+    retrying_before = now - timedelta(minutes=float(getattr(settings, "EMAIL_STALE_RETRYING_MINUTES", 90)))
     stale = Q(status=EmailDelivery.Status.QUEUED, updated_at__lt=queued_before) | Q(
         status=EmailDelivery.Status.RETRYING, updated_at__lt=retrying_before
     )

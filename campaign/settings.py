@@ -126,7 +126,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Seconds after which Redis hands a task that a worker took but never acknowledged (the worker
+# died) to another worker. Keep it above the longest retry countdown (delivery.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -186,8 +188,10 @@ EMAIL_TIMEOUT = 20
 # Delivery (campaign/delivery.py): retries of temporary SMTP failures, the stale-delivery sweep.
 EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=60)
 EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=6)
-EMAIL_STALE_QUEUED_MINUTES = env.int("EMAIL_STALE_QUEUED_MINUTES", default=10)
-EMAIL_STALE_RETRYING_MINUTES = env.int("EMAIL_STALE_RETRYING_MINUTES", default=90)
+EMAIL_STALE_QUEUED_MINUTES = env.float("EMAIL_STALE_QUEUED_MINUTES", default=10)
+EMAIL_STALE_RETRYING_MINUTES = env.float("EMAIL_STALE_RETRYING_MINUTES", default=90)
+# Reminder engine (pledges/reminders.py): claims older than this are handed out again.
+REMINDER_STALE_CLAIM_MINUTES = env.float("REMINDER_STALE_CLAIM_MINUTES", default=15)
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "en"

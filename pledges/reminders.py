@@ -91,7 +91,7 @@ log = logging.getLogger(__name__)
 
 REMINDER_LOCAL_HOUR = int(getattr(settings, "REMINDER_LOCAL_HOUR", 9))
 CATCH_UP = timedelta(days=int(getattr(settings, "REMINDER_CATCH_UP_DAYS", 7)))
-STALE_CLAIM = timedelta(minutes=int(getattr(settings, "REMINDER_STALE_CLAIM_MINUTES", 15)))
+STALE_CLAIM = timedelta(minutes=float(getattr(settings, "REMINDER_STALE_CLAIM_MINUTES", 15)))
 MAX_ATTEMPTS = int(getattr(settings, "REMINDER_MAX_ATTEMPTS", 5))
 # The digest goes out once a day from this UTC hour (the beat runs it at 07:00 UTC).
 DIGEST_TOP_ITEMS = 5

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from accounts.models import Membership, Municipality
@@ -98,9 +99,16 @@ def ordered_updates(report: ProgressReport):
 
 
 def pending_memberships():
+    """Requests waiting for a decision. ``evidence_confirmed``: the evidence address is, now,
+    one of the requester's confirmed addresses (requests made before that was required, or
+    whose address was removed since, show as unconfirmed)."""
+    confirmed = EmailAddress.objects.filter(
+        user=OuterRef("user"), email__iexact=OuterRef("evidence_email"), verified=True
+    )
     return (
         Membership.objects.filter(status=Membership.Status.REQUESTED)
         .select_related("user", "municipality")
+        .annotate(evidence_confirmed=Exists(confirmed))
         .order_by("requested_at", "pk")
     )
 

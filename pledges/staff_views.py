@@ -122,6 +122,8 @@ def _membership_rows(memberships, refuse_forms):
                 "membership": membership,
                 "domain_matches": bool(membership.evidence_email)
                 and email_domain_matches(membership.evidence_email, membership.municipality),
+                "evidence_confirmed": bool(membership.evidence_email)
+                and getattr(membership, "evidence_confirmed", False),
                 "letter_url": letter_url,
                 "refuse_form": refuse_forms.get(membership.pk) or ReasonForm(prefix=f"refuse-{membership.pk}"),
             }

@@ -148,7 +148,7 @@ def test_an_official_signs_reports_and_appears_on_the_public_profile(
         staff_page.goto("/en/staff/memberships/")
         row = staff_page.locator("tr", has_text=official.email)
         expect(row).to_contain_text("Mechelen")
-        expect(row).to_contain_text("Domain matches")
+        expect(row).to_contain_text("Confirmed address at the city’s domain")
         staff_page.check(f"#select-{membership.pk}")
         shoot(staff_page, "staff-membership-queue")
         staff_page.get_by_role("button", name="Approve selected").click()

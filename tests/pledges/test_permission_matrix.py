@@ -34,6 +34,7 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Invitation, Membership, MembershipEvent
@@ -43,7 +44,9 @@ from tests.factories import (
     CampaignFactory,
     CommitmentFactory,
     InvitationFactory,
+    StaffFactory,
     UserFactory,
+    add_confirmed_address,
 )
 from tests.pledges.conftest import STATEMENT_A, approve_official, make_pdf_bytes
 
@@ -70,8 +73,12 @@ MATRIX = [
     ("accounts:profile",                    "POST", LOGIN,    DONE,      DONE,      DONE,      DONE,     DONE),
     ("accounts:memberships",                "GET",  LOGIN,    VERIFY,    200,       200,       200,      200),
     ("accounts:membership_request",         "GET",  LOGIN,    VERIFY,    200,       200,       200,      200),
-    # asking to represent city A: anyone verified may ask (A already does: form error, nothing saved)
-    ("accounts:membership_request",         "POST", LOGIN,    VERIFY,    200,       DONE,      DONE,     DONE),
+    # asking to represent city A: an address at its domain counts only once it is one of the
+    # asker's confirmed addresses; typing newcomer@mechelen.be (confirmed by nobody) redisplays
+    # the form with an error and saves nothing, for everyone (A already acts for it: form error)
+    ("accounts:membership_request",         "POST", LOGIN,    VERIFY,    200,       200,       200,      200),
+    # ...with a letter of appointment anyone verified may ask (A already does: form error, nothing saved)
+    ("accounts:membership_request[letter]", "POST", LOGIN,    VERIFY,    200,       DONE,      DONE,     DONE),
     ("accounts:membership_letter[own-A]",   "GET",  LOGIN,    404,       200,       404,       200,      200),
     ("accounts:membership_letter[applicant]", "GET", LOGIN,   404,       404,       404,       200,      200),
     ("accounts:invite[A]",                  "GET",  LOGIN,    VERIFY,    REDIRECT,  REDIRECT,  REDIRECT, REDIRECT),
@@ -388,6 +395,15 @@ CASES = {
         data=lambda w: {"municipality": w.city_a.pk, "role": "focal_point", "evidence_email": "newcomer@mechelen.be"},
         effect=_request_effect,
     ),
+    "accounts:membership_request[letter]": Case(
+        "accounts:membership_request",
+        data=lambda w: {
+            "municipality": w.city_a.pk,
+            "role": "focal_point",
+            "evidence_letter": SimpleUploadedFile("appointment.pdf", make_pdf_bytes(), content_type="application/pdf"),
+        },
+        effect=_request_effect,
+    ),
     "accounts:membership_letter[own-A]": Case(
         "accounts:membership_letter", kwargs=lambda w: {"pk": w.own_membership.pk}
     ),
@@ -691,19 +707,14 @@ def test_sweeping_every_id_shows_official_b_only_their_own_pledge(client, world)
     assert letters == set()  # B uploaded no letter
 
 
-# --- holes found while writing the matrix (strict xfail: they turn red once fixed) -----------
+# --- holes found while writing the matrix, now closed ----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a campaign admin can approve their own request to act for a municipality "
-        "(membership_approve does not check actor != membership.user), then sign for that city "
-        "and verify the pledge themselves"
-    ),
-)
 def test_a_campaign_admin_cannot_approve_their_own_request(client, world):
+    """An admin may ask to act for a city, but another admin must decide: otherwise they
+    could approve themselves, sign for the city and verify its pledge."""
     admin = world.users["admin"]
+    add_confirmed_address(admin, "carla@mechelen.be")
     client.force_login(admin)
     response = client.post(
         reverse("accounts:membership_request"),
@@ -711,30 +722,84 @@ def test_a_campaign_admin_cannot_approve_their_own_request(client, world):
     )
     assert response.status_code == 302
     own_request = Membership.objects.get(user=admin, municipality=world.city_a)
-    client.post(reverse("staff:memberships_approve"), {"selected": [own_request.pk]})
+
+    response = client.post(reverse("staff:memberships_approve"), {"selected": [own_request.pk]}, follow=True)
+    assert "Another campaign admin must decide on your own request." in response.content.decode()
     own_request.refresh_from_db()
     assert own_request.status == Membership.Status.REQUESTED, "approved their own request"
+    response = client.post(
+        reverse("staff:membership_refuse", args=[own_request.pk]),
+        {f"refuse-{own_request.pk}-reason": "Refusing myself."},
+    )
+    assert response.status_code == 403
+    own_request.refresh_from_db()
+    assert own_request.status == Membership.Status.REQUESTED and own_request.decided_by is None
     # ...and so cannot open city A's drafts as an official.
     assert client.get(reverse("pledges:edit", args=[world.draft_pledge.pk])).status_code == 404
 
+    # Another admin decides.
+    client.force_login(world.users["superuser"])
+    client.post(reverse("staff:memberships_approve"), {"selected": [own_request.pk]})
+    own_request.refresh_from_db()
+    assert own_request.status == Membership.Status.APPROVED
+    assert own_request.decided_by == world.users["superuser"]
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: the evidence address of a membership request is never confirmed: anyone signed in "
-        "can type mayor@mechelen.be and the staff queue shows it with a green 'Domain matches' badge"
-    ),
-)
+
 def test_an_unconfirmed_evidence_address_is_not_shown_as_a_domain_match(client, world):
+    """Typing mayor@mechelen.be proves nothing: the request is refused with the form shown
+    again, and nothing reaches the staff queue."""
     stranger = UserFactory(email="stranger@example.org")
     client.force_login(stranger)
+    before = snapshot()
     response = client.post(
         reverse("accounts:membership_request"),
         {"municipality": world.city_a.pk, "role": "mayor", "evidence_email": "mayor@mechelen.be"},
     )
-    assert response.status_code in (200, 302)
+    assert response.status_code == 200
+    assert "confirm it" in response.content.decode()
+    assert response.context["form"].has_error("evidence_email")
+    assert snapshot() == before
+    assert not Membership.objects.filter(user=stranger).exists()
     client.force_login(world.users["admin"])
     page = client.get(reverse("staff:memberships")).content.decode()
-    row = page[page.index("stranger@example.org") :]
-    row = row[: row.index("</tr>")]
-    assert "mayor@mechelen.be" not in row or "Domain matches" not in row
+    assert "stranger@example.org" not in page
+    assert "mayor@mechelen.be" not in page
+
+
+def test_an_admin_who_acts_for_the_city_cannot_verify_or_reject_its_pledge(client, world):
+    insider = StaffFactory(email="insider@campaign.org")
+    approve_official(insider, world.city_a)
+    client.force_login(insider)
+    before = snapshot()
+    response = client.post(reverse("staff:pledges_verify"), {"selected": [world.submitted_pledge.pk]}, follow=True)
+    assert "another campaign admin must decide" in response.content.decode()
+    response = client.post(reverse("staff:pledge_reject", args=[world.submitted_pledge.pk]), {"reason": "Mine."})
+    assert response.status_code == 403
+    assert snapshot() == before
+    world.submitted_pledge.refresh_from_db()
+    assert world.submitted_pledge.status == Pledge.Status.SUBMITTED
+
+
+# --- staff redirects stay on this site ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["/\\evil.example", "https://evil.example", "//evil.example/staff/", "https:/evil.example", " /\\evil.example"],
+)
+def test_verifying_never_redirects_off_site(client, world, next_url):
+    client.force_login(world.users["admin"])
+    response = client.post(reverse("staff:pledges_verify"), {"selected": [world.submitted_pledge.pk], "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("staff:pledges")
+    assert "evil.example" not in response["Location"]
+    world.submitted_pledge.refresh_from_db()
+    assert world.submitted_pledge.status == Pledge.Status.VERIFIED
+
+
+def test_verifying_follows_a_next_page_on_this_site(client, world):
+    client.force_login(world.users["admin"])
+    next_url = reverse("staff:pledge_detail", args=[world.submitted_pledge.pk])
+    response = client.post(reverse("staff:pledges_verify"), {"selected": [world.submitted_pledge.pk], "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == next_url

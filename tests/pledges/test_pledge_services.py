@@ -9,7 +9,9 @@ from django.db import IntegrityError, transaction
 from accounts.models import Membership
 from pledges import services
 from pledges.models import Pledge, PledgeCommitment, PledgeEvent
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
+
+from .conftest import approve_official
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +212,22 @@ def test_only_staff_verify_or_reject(submitted_pledge_a, official_a):
     with pytest.raises(PermissionDenied):
         services.pledge_reject(actor=official_a, pledge=submitted_pledge_a, reason="Self-rejection")
     assert Pledge.objects.get(pk=submitted_pledge_a.pk).status == Pledge.Status.SUBMITTED
+
+
+def test_an_admin_who_acts_for_the_city_does_not_judge_its_pledge(submitted_pledge_a, city_a, city_b, staff_admin):
+    """An admin who is also an approved official of the pledge's city may neither verify
+    nor reject it; another admin may, and an official of another city is no obstacle."""
+    insider = StaffFactory()
+    approve_official(insider, city_a)
+    with pytest.raises(PermissionDenied):
+        services.pledge_verify(actor=insider, pledge=submitted_pledge_a)
+    with pytest.raises(PermissionDenied):
+        services.pledge_reject(actor=insider, pledge=submitted_pledge_a, reason="Looks fine to me, but no.")
+    pledge = Pledge.objects.get(pk=submitted_pledge_a.pk)
+    assert pledge.status == Pledge.Status.SUBMITTED and pledge.verified_by is None
+
+    approve_official(staff_admin, city_b)
+    assert services.pledge_verify(actor=staff_admin, pledge=submitted_pledge_a).status == Pledge.Status.VERIFIED
 
 
 def test_verify_and_reject_only_from_submitted(ready_pledge_a, verified_pledge_a, staff_admin):

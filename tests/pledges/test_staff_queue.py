@@ -13,7 +13,7 @@ from accounts.models import Membership
 from pledges import services
 from pledges.models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport
 from pledges.queries import overdue_reports
-from tests.factories import CampaignFactory, MunicipalityFactory, UserFactory
+from tests.factories import CampaignFactory, MunicipalityFactory, UserFactory, add_confirmed_address
 
 from .conftest import approve_official
 
@@ -38,13 +38,18 @@ def texts(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def pending_request(municipality, *, email_domain="example.org", user=None):
+def pending_request(municipality, *, email_domain="example.org", user=None, confirmed=True):
+    """A pending request whose evidence is the user's own address at `email_domain`: confirmed,
+    as the service now demands, unless `confirmed=False` (a request made before that rule)."""
     user = user or UserFactory()
+    evidence_email = f"{user.email.split('@')[0]}@{email_domain}"
+    if confirmed and evidence_email != user.email:  # the user's own primary address is confirmed already
+        add_confirmed_address(user, evidence_email)
     return Membership.objects.create(
         user=user,
         municipality=municipality,
         role=Membership.Role.FOCAL_POINT,
-        evidence_email=f"someone@{email_domain}",
+        evidence_email=evidence_email,
     )
 
 
@@ -135,10 +140,29 @@ def test_membership_list_shows_the_evidence(client, staff_admin, city_a, pdf_upl
     response = client.get(reverse("staff:memberships"))
     html = response.content.decode()
     assert [row["membership"].pk for row in response.context["rows"]] == [by_email.pk, by_letter.pk]
-    assert "someone@mechelen.be" in html
-    assert "Domain matches" in html and "Domain does not match" in html
+    assert by_email.evidence_email in html
+    assert "Confirmed address at the city’s domain" in html and "Domain does not match" in html
+    assert "Address not confirmed" not in html
     assert reverse("accounts:membership_letter", args=[by_letter.pk]) in html
     assert f'value="{approved.pk}"' not in html
+
+
+def membership_row(html, membership):
+    row = html[html.index(f'<tr id="membership-{membership.pk}">') :]
+    return row[: row.index("</tr>")]
+
+
+def test_an_unconfirmed_evidence_address_is_not_shown_as_confirmed(client, staff_admin, city_a):
+    """A request made before confirmation was required (or whose address was removed since):
+    the address at the city's domain proves nothing, and the queue says so."""
+    legacy = pending_request(city_a, email_domain="mechelen.be", confirmed=False)
+    confirmed = pending_request(city_a, email_domain="mechelen.be")
+    client.force_login(staff_admin)
+    html = client.get(reverse("staff:memberships")).content.decode()
+    legacy_row, confirmed_row = membership_row(html, legacy), membership_row(html, confirmed)
+    assert legacy.evidence_email in legacy_row
+    assert "Address not confirmed" in legacy_row and "Confirmed address" not in legacy_row
+    assert "Confirmed address at the city’s domain" in confirmed_row and "not confirmed" not in confirmed_row
 
 
 def test_bulk_approve_reports_successes_and_failures(client, staff_admin, city_a, city_b, mailoutbox):

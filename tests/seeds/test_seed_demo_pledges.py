@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Membership, MembershipEvent, User
@@ -127,6 +128,25 @@ def test_seed_demo_signs_pledges_files_reports_and_changes_nothing_the_second_ti
     assert languages["focal.amman@demo.example"] == "en" and languages["focal.saopaulo@demo.example"] == "en"
     approved_by_admin = Membership.objects.filter(decided_by__email="admin@demo.example", status="approved")
     assert approved_by_admin.count() == Membership.objects.count()
+    # The evidence is the official's own confirmed address at the city's domain (a second
+    # address: the primary one stays the demo address they sign in with).
+    domains = {city["domain"] for city in cities}
+    for membership in Membership.objects.select_related("user"):
+        assert membership.evidence_email.rsplit("@", 1)[1] in domains, membership
+        assert EmailAddress.objects.filter(
+            user=membership.user, email=membership.evidence_email, verified=True, primary=False
+        ).exists(), membership
+    # Nobody decided on their own request, and whoever verified or rejected a pledge acts
+    # for none of the cities.
+    assert not Membership.objects.filter(decided_by=F("user")).exists()
+    assert not Membership.objects.filter(user__email="admin@demo.example").exists()
+    judgements = PledgeEvent.objects.filter(
+        action__in=[PledgeEvent.Action.VERIFIED, PledgeEvent.Action.REJECTED]
+    ).select_related("pledge", "actor")
+    assert judgements.count() >= states[Pledge.Status.VERIFIED] + states[Pledge.Status.REJECTED]
+    for event in judgements:
+        assert event.actor.email == "admin@demo.example", event
+        assert not event.actor.memberships.filter(municipality=event.pledge.municipality_id).exists(), event
 
     # The shared demo official acts for Mechelen, whose pledge has reports to look at.
     demo = User.objects.get(email="official@demo.example")

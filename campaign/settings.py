@@ -260,6 +260,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- Open data ------------------------------------------------------------------------
+# The licence of the downloads at /data/ and of the API, shown on the open data page and
+# in each JSON download.
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env.str("OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_ATTRIBUTION = env.str("OPEN_DATA_ATTRIBUTION", default="Cities for Migration")
+
 # --- Map ------------------------------------------------------------------------------
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str(

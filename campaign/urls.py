@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from . import health, map_urls
+from . import health, map_urls, opendata_urls
 
 # The admin signs in through allauth, so it gets email verification, rate limits and MFA;
 # a signed-in non-staff user is refused rather than shown Django's own password form.
@@ -21,6 +21,7 @@ urlpatterns = [
     path("unsubscribe/", include("campaign.unsubscribe_urls")),
     path("", include(map_urls.urlpatterns)),
     path("calendar/", include("pledges.calendar_feed_urls")),
+    path("data/", include("campaign.opendata_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -33,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("cities/", include("pledges.public_urls")),
     path("", include(map_urls.site_patterns)),
     path("dashboard/", include("campaign.dashboard_urls")),
+    path("open-data/", include(opendata_urls.site_patterns)),
     path("staff/announcements/", include("campaign.announcement_urls")),
     path("email-preferences/", include("campaign.preferences_urls")),
     path("staff/", include("pledges.staff_urls")),

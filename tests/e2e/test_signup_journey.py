@@ -85,6 +85,7 @@ def test_visitor_signs_up_in_french_verifies_and_reaches_their_account(page, sho
     with translation.override("fr"):
         heading = gettext("My account")
     expect(page.locator("main h1")).to_have_text(heading)
-    # The navigation now offers the account and a way out instead of "Sign up".
+    # The navigation now offers the account (in the "My space" menu) instead of "Sign up".
+    page.locator("header .dropdown-toggle").click()
     expect(page.locator("header a[href='/fr/accounts/profile/']")).to_be_visible()
     expect(page.locator("header a[href='/fr/accounts/signup/']")).to_have_count(0)

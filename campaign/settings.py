@@ -230,7 +230,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env.bool("PLAIN_STATIC", default=False)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "campaign.storage.StaticFilesStorage"
         )
     },
 }

@@ -78,7 +78,12 @@ def download(request, dataset: str, extension: str):
     def records():
         with translation.override("en"):
             for obj in opendata.iterate(queryset):
-                yield record(obj, translations=True) if dataset == "commitments" else record(obj, now)
+                if dataset == "commitments":
+                    yield record(obj, translations=True)
+                elif dataset == "signatories":
+                    yield record(obj, now)
+                else:
+                    yield record(obj)
 
     count = queryset.count()
     body = opendata.stream_json(count, records(), generated_at=now)

@@ -10,6 +10,15 @@ Each such write is marked "demo back-dating".
 Idempotent: a city whose pledge already exists is not signed again, a report that exists is
 not filed again, an account or a membership that exists is left alone. Each city is loaded
 in its own transaction, so an interrupted run leaves whole cities or nothing of them.
+
+Reminders in the demo: the catalogue's periods are due on 15 December, so on most days of
+the year no reminder is due and the demo would show none. Demo only, the campaign's current
+period is made due DEMO_DUE_IN_DAYS after the day of the seed (`date_current_period_for_demo`),
+so that `manage.py send_due_reminders` (which scripts/demo runs next) has the "7 days left"
+reminders to send to the cities that have not submitted that report. A second run on the
+same day changes nothing; a run on a later day moves the due date again (the catalogue load
+puts the catalogue's dates back first, then the demo moves the current period), and the
+reminders already sent for the period are not sent again (one per period, kind and official).
 """
 
 from __future__ import annotations
@@ -122,6 +131,12 @@ STATUS_WEIGHTS = [(40, 50, 10), (15, 55, 30), (5, 45, 50)]
 COUNTED = {"SERVICES-1", "SERVICES-3", "SERVICES-4", "SERVICES-5", "SERVICES-6", "PROTECT-2", "MEANS-3"}
 
 PLANS_SUBMITTED = {"on_time", "late", "submitted"}
+
+# Demo only: the current reporting period is due this many days after the day of the seed.
+# Six days after today (UTC), the "7 days left" reminder's moment (09:00 local, yesterday)
+# has passed in every time zone (UTC-12 to UTC+14) and is well within the catch-up window,
+# while the "1 day left" one (09:00 local, five days from now) is not due yet anywhere.
+DEMO_DUE_IN_DAYS = 6
 
 
 # --- accounts ---------------------------------------------------------------------------
@@ -299,6 +314,43 @@ def _stamp_last_event(pledge: Pledge, moment: datetime) -> None:
         PledgeEvent.objects.filter(pk=last).update(created_at=moment)
 
 
+# --- the current period, dated for the demo ---------------------------------------------
+
+
+@transaction.atomic
+def date_current_period_for_demo(campaign: Campaign, today: date | None = None) -> ReportingPeriod | None:
+    """Demo-only forward/back-dating so that reminders are visible whatever day the demo runs:
+    the campaign's current period (open today, or else the next one) becomes due
+    DEMO_DUE_IN_DAYS after `today` (the UTC date, as elsewhere in the seed).
+
+    The periods stay valid (ReportingPeriod.clean): the current period opens on its own date
+    or today, whichever comes first, so it is open today, due after it opens and opens after
+    the previous period is due (every earlier period is due before today); the next period,
+    should it open before the new due date, opens the day after. Returns the period (None
+    when every period is past, or when the next period cannot make room). Running it again
+    on the same day changes nothing."""
+    today = today or timezone.now().date()
+    due = today + timedelta(days=DEMO_DUE_IN_DAYS)
+    periods = list(campaign.periods.order_by("opens"))
+    index = next((i for i, period in enumerate(periods) if period.due >= today), None)
+    if index is None:
+        return None
+    current = periods[index]
+    following = periods[index + 1] if index + 1 < len(periods) else None
+    if following is not None and following.opens <= due:
+        if following.due <= due + timedelta(days=1):
+            return None  # no room without breaking the next period
+        following.opens = due + timedelta(days=1)
+        following.full_clean()
+        following.save(update_fields=["opens"])
+    opens = min(current.opens, today)
+    if (current.opens, current.due) != (opens, due):
+        current.opens, current.due = opens, due
+        current.full_clean()
+        current.save(update_fields=["opens", "due"])
+    return current
+
+
 # --- the demo ---------------------------------------------------------------------------
 
 
@@ -316,6 +368,8 @@ class DemoResult:
     missing: list[str] = field(default_factory=list)
     created: Counter = field(default_factory=Counter)
     campaign_closed: bool = False
+    # The period moved to be due DEMO_DUE_IN_DAYS from now, so that reminders are due.
+    reminder_period: ReportingPeriod | None = None
 
     @property
     def created_nothing(self) -> bool:
@@ -335,8 +389,20 @@ def _counts() -> Counter:
 class CitySeeder:
     """Signs one city's pledge and files its reports, as its official and the admin would."""
 
-    def __init__(self, *, city: dict, municipality: Municipality, campaign: Campaign, admin: User, texts: dict):
+    def __init__(
+        self,
+        *,
+        city: dict,
+        municipality: Municipality,
+        campaign: Campaign,
+        admin: User,
+        texts: dict,
+        years: dict[int, int] | None = None,
+    ):
         self.city = city
+        # The year each period stands for, by pk (the year it opens in the catalogue): the
+        # demo may move a period's dates (date_current_period_for_demo), not what it covers.
+        self.years = years or {}
         self.municipality = municipality
         self.campaign = campaign
         self.admin = admin
@@ -442,12 +508,15 @@ class CitySeeder:
         today = timezone.now().date()
         previous: dict[int, str] = {}
         for number, period in enumerate(self._periods_owed()):
-            plan = plans.get(str(period.opens.year))
+            plan = plans.get(str(self._year(period)))
             if plan in (None, "missing") or period.opens > today:
                 continue
             if ProgressReport.objects.filter(pledge=pledge, period=period).exists():
                 continue
             self._file_report(pledge, period, plan, official, number, previous)
+
+    def _year(self, period: ReportingPeriod) -> int:
+        return self.years.get(period.pk, period.opens.year)
 
     def _periods_owed(self) -> list[ReportingPeriod]:
         """The periods the city owes a report for: those still running when its pledge was
@@ -472,7 +541,7 @@ class CitySeeder:
         updates = []
         for update in report.updates.select_related("chosen__commitment"):
             status = self._status(update.chosen_id, number, previous, draft=plan == "draft")
-            updates.append(self._update_input(update.chosen, status, period.opens.year))
+            updates.append(self._update_input(update.chosen, status, self._year(period)))
         report = report_save(actor=official, report=report, updates=updates)
         saved = moment - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 5))
         _stamp_last_event(pledge, saved)
@@ -546,6 +615,10 @@ def seed_demo_activity(*, campaign: Campaign, accounts: dict[str, User], path: P
         result.campaign_closed = True
         return result
     admin = accounts[DEMO_ADMIN_EMAIL]
+    # First, so that the reports of the current period are filed against its demo due date
+    # (each period still files the plans of the year it stands for).
+    years = {period.pk: period.opens.year for period in campaign.periods.all()}
+    result.reminder_period = date_current_period_for_demo(campaign)
     before = _counts()
     with emails_suppressed():
         for city in data["cities"]:
@@ -553,7 +626,9 @@ def seed_demo_activity(*, campaign: Campaign, accounts: dict[str, User], path: P
             if municipality is None:
                 result.missing.append(city["key"])
                 continue
-            seeder = CitySeeder(city=city, municipality=municipality, campaign=campaign, admin=admin, texts=data)
+            seeder = CitySeeder(
+                city=city, municipality=municipality, campaign=campaign, admin=admin, texts=data, years=years
+            )
             demo_official = accounts.get(DEMO_OFFICIAL_EMAIL) if city["key"] == DEMO_OFFICIAL_CITY else None
             result.cities.append(seeder.run(demo_official))
     after = _counts()

@@ -19,6 +19,14 @@ reminders to send to the cities that have not submitted that report. A second ru
 same day changes nothing; a run on a later day moves the due date again (the catalogue load
 puts the catalogue's dates back first, then the demo moves the current period), and the
 reminders already sent for the period are not sent again (one per period, kind and official).
+
+Report plans are relative to that current period, not to catalogue years, so that the demo
+looks the same whatever day it runs: a city's "current" plan (draft or submitted) goes to the
+current period, its "past" plans (on time, late or missing) to the periods already due, most
+recent first (`demo_report_slots`). Upcoming periods get no report; plans beyond the
+catalogue's past periods are dropped. Once the catalogue's signing window has closed, the
+services refuse new pledges: the demo then signs none (`DemoResult.signing_closed`) and only
+files the reports its existing pledges still lack.
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from pledges.models import Pledge, PledgeEvent, ProgressReport, ProgressUpdate, 
 from pledges.services import (
     ChosenCommitment,
     UpdateInput,
+    local_today,
     pledge_reject,
     pledge_save_draft,
     pledge_start,
@@ -351,6 +360,33 @@ def date_current_period_for_demo(campaign: Campaign, today: date | None = None) 
     return current
 
 
+def demo_report_slots(
+    campaign: Campaign, current: ReportingPeriod | None = None, today: date | None = None
+) -> dict[int, int]:
+    """Where the demo's report plans go, by period pk: 0 for the current period (`current`,
+    or else the period open today or the next one), -1 for the most recent period already due
+    before it, -2 for the one before, and so on. Upcoming periods have no slot."""
+    today = today or timezone.now().date()
+    periods = list(campaign.periods.order_by("opens"))
+    if current is None:
+        current = next((period for period in periods if period.due >= today), None)
+    slots = {current.pk: 0} if current is not None else {}
+    past = [p for p in periods if p.due < today and (current is None or p.opens < current.opens)]
+    for offset, period in enumerate(reversed(past), start=1):
+        slots[period.pk] = -offset
+    return slots
+
+
+def plan_for(reports: dict, slot: int | None) -> str | None:
+    """A city's plan for a slot of demo_report_slots (None: no report planned)."""
+    if slot is None:
+        return None
+    if slot == 0:
+        return reports.get("current")
+    past = reports.get("past", [])
+    return past[-slot - 1] if -slot <= len(past) else None
+
+
 # --- the demo ---------------------------------------------------------------------------
 
 
@@ -368,6 +404,8 @@ class DemoResult:
     missing: list[str] = field(default_factory=list)
     created: Counter = field(default_factory=Counter)
     campaign_closed: bool = False
+    # The signing window has closed: cities without a pledge were left out.
+    signing_closed: bool = False
     # The period moved to be due DEMO_DUE_IN_DAYS from now, so that reminders are due.
     reminder_period: ReportingPeriod | None = None
 
@@ -398,11 +436,14 @@ class CitySeeder:
         admin: User,
         texts: dict,
         years: dict[int, int] | None = None,
+        slots: dict[int, int] | None = None,
     ):
         self.city = city
         # The year each period stands for, by pk (the year it opens in the catalogue): the
         # demo may move a period's dates (date_current_period_for_demo), not what it covers.
         self.years = years or {}
+        # Which plan each period gets, by pk (demo_report_slots).
+        self.slots = slots if slots is not None else demo_report_slots(campaign)
         self.municipality = municipality
         self.campaign = campaign
         self.admin = admin
@@ -506,10 +547,13 @@ class CitySeeder:
     def file_reports(self, pledge: Pledge, official: User) -> None:
         plans = self.city.get("reports", {})
         today = timezone.now().date()
+        # A withdrawn pledge reported only on the periods open before it was withdrawn.
+        withdrawn_on = self.city.get("withdrawn_on")
+        last_opens = date.fromisoformat(withdrawn_on) if withdrawn_on else today
         previous: dict[int, str] = {}
         for number, period in enumerate(self._periods_owed()):
-            plan = plans.get(str(self._year(period)))
-            if plan in (None, "missing") or period.opens > today:
+            plan = plan_for(plans, self.slots.get(period.pk))
+            if plan in (None, "missing") or period.opens > min(today, last_opens):
                 continue
             if ProgressReport.objects.filter(pledge=pledge, period=period).exists():
                 continue
@@ -532,10 +576,17 @@ class CitySeeder:
             moment = local_moment(period.opens + timedelta(days=rng.randint(150, 280)), self.municipality, rng)
         else:
             moment = local_moment(period.due - timedelta(days=rng.randint(3, 40)), self.municipality, rng)
-        latest = timezone.now() - timedelta(days=2)
+        now = timezone.now()
+        latest = now - timedelta(days=2)
         if moment > latest:  # an early report for the open period: filed in the last few days
             recent = latest.date() - timedelta(days=rng.randint(0, 6))
-            moment = min(local_moment(recent, self.municipality, rng), latest)
+            if plan == "late":  # a late report stays late when its period was due lately
+                recent = max(recent, period.due + timedelta(days=1))
+            moment = min(local_moment(recent, self.municipality, rng), max(latest, now - timedelta(hours=6)))
+        # Not before the period opens (the demo may have opened the current period today).
+        opened = min(datetime.combine(period.opens, time(0), tzinfo=ZoneInfo(self.municipality.time_zone)), now)
+        if moment < opened:
+            moment = opened + (now - opened) / 2
 
         report = report_open(actor=official, pledge=pledge, period=period)
         updates = []
@@ -543,9 +594,10 @@ class CitySeeder:
             status = self._status(update.chosen_id, number, previous, draft=plan == "draft")
             updates.append(self._update_input(update.chosen, status, self._year(period)))
         report = report_save(actor=official, report=report, updates=updates)
-        saved = moment - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 5))
+        saved = max(moment - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 5)), min(opened, moment))
         _stamp_last_event(pledge, saved)
-        stamps = {"created_at": saved - timedelta(days=rng.randint(3, 30)), "updated_at": saved}
+        created = max(saved - timedelta(days=rng.randint(3, 30)), min(opened, saved))
+        stamps = {"created_at": created, "updated_at": saved}
         if plan in PLANS_SUBMITTED:
             report = report_submit(actor=official, report=report)
             _stamp_last_event(pledge, moment)
@@ -588,6 +640,11 @@ class CitySeeder:
 
     # all of it ---------------------------------------------------------------------------
 
+    def can_sign(self) -> bool:
+        """Whether the services would let the city sign today (the signing window)."""
+        exists = Pledge.objects.filter(campaign=self.campaign, municipality=self.municipality).exists()
+        return exists or self.campaign.is_signing_open(local_today(self.municipality))
+
     @transaction.atomic
     def run(self, demo_official: User | None) -> DemoCity:
         official, _created = self.official()
@@ -619,6 +676,7 @@ def seed_demo_activity(*, campaign: Campaign, accounts: dict[str, User], path: P
     # (each period still files the plans of the year it stands for).
     years = {period.pk: period.opens.year for period in campaign.periods.all()}
     result.reminder_period = date_current_period_for_demo(campaign)
+    slots = demo_report_slots(campaign, result.reminder_period)
     before = _counts()
     with emails_suppressed():
         for city in data["cities"]:
@@ -627,8 +685,17 @@ def seed_demo_activity(*, campaign: Campaign, accounts: dict[str, User], path: P
                 result.missing.append(city["key"])
                 continue
             seeder = CitySeeder(
-                city=city, municipality=municipality, campaign=campaign, admin=admin, texts=data, years=years
+                city=city,
+                municipality=municipality,
+                campaign=campaign,
+                admin=admin,
+                texts=data,
+                years=years,
+                slots=slots,
             )
+            if not seeder.can_sign():
+                result.signing_closed = True
+                continue
             demo_official = accounts.get(DEMO_OFFICIAL_EMAIL) if city["key"] == DEMO_OFFICIAL_CITY else None
             result.cities.append(seeder.run(demo_official))
     after = _counts()

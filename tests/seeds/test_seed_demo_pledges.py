@@ -1,11 +1,13 @@
 """seed_demo brings the campaign to life: officials, pledges in every state, reports."""
 
 from collections import Counter
-from datetime import date
+from contextlib import nullcontext
+from datetime import UTC, date, datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.db.models import F
@@ -43,17 +45,46 @@ def counts():
     }
 
 
-def seed():
+def seed(*options):
     out = StringIO()
     # A high threshold keeps the test quick; the named cities come in whatever their size.
-    call_command("seed_demo", "--min-population", "5000000", stdout=out)
+    call_command("seed_demo", "--min-population", "5000000", *options, stdout=out)
     return out.getvalue()
 
 
-def test_seed_demo_signs_pledges_files_reports_and_changes_nothing_the_second_time(mailoutbox):
-    text = seed()
+@pytest.mark.parametrize(
+    "moment",
+    [
+        None,  # today, whatever day the suite runs
+        datetime(2026, 12, 20, 12, tzinfo=UTC),  # between two periods: the next one opens today
+        datetime(2027, 1, 10, 12, tzinfo=UTC),  # still between them, in the new year
+        datetime(2027, 3, 1, 12, tzinfo=UTC),  # in the catalogue's last period
+        datetime(2028, 6, 1, 12, tzinfo=UTC),  # every period past and signing closed
+    ],
+)
+def test_seed_demo_signs_pledges_files_reports_and_changes_nothing_the_second_time(moment, mailoutbox):
+    # The travelled days skip the directory slice: the named cities are all the demo needs.
+    options = () if moment is None else ("--no-directory",)
+    with nullcontext() if moment is None else time_machine.travel(moment, tick=False):
+        check_demo_pledges(mailoutbox, options)
+
+
+def check_demo_pledges(mailoutbox, options):
+    text = seed(*options)
     campaign = Campaign.objects.get(slug=read_catalogue()["campaign"]["slug"])
     today = timezone.now().date()
+    if not campaign.is_signing_open(today):
+        # The services refuse new pledges once the signing window has closed: the demo signs
+        # none, files nothing, and still succeeds (and again the second time).
+        assert not Pledge.objects.exists() and not ProgressReport.objects.exists()
+        assert "demo-pledge-2026" in text and "nothing new" in text
+        first = counts()
+        seed(*options)
+        assert counts() == first and mailoutbox == []
+        return
+    # The current period (open today, or the next one) has the drafts; there is one as long
+    # as the catalogue has a period not yet due.
+    has_current = campaign.periods.filter(due__gte=today).exists()
 
     # Pledges in each of the five states, most of them verified.
     pledges = Pledge.objects.filter(campaign=campaign).select_related("municipality")
@@ -94,7 +125,10 @@ def test_seed_demo_signs_pledges_files_reports_and_changes_nothing_the_second_ti
         assert version.number == report.version == 1 and version.submitted_at == report.submitted_at
         assert version.content["updates"], "the frozen version holds the updates"
     drafts = ProgressReport.objects.filter(status=ProgressReport.Status.DRAFT).select_related("period")
-    assert drafts.exists() and all(r.period.status_on(today) == "open" for r in drafts)
+    assert drafts.exists() == has_current
+    assert all(r.period.status_on(today) == "open" for r in drafts)
+    # No report for a period that has not opened yet.
+    assert not ProgressReport.objects.filter(period__opens__gt=today).exists()
     statuses = set(ProgressUpdate.objects.values_list("status", flat=True))
     assert statuses >= {"planned", "in_progress", "achieved"}
     assert not ProgressUpdate.objects.filter(report__status="submitted", narrative="").exclude(status="not_started")
@@ -162,7 +196,7 @@ def test_seed_demo_signs_pledges_files_reports_and_changes_nothing_the_second_ti
 
     # A second run changes nothing and says so.
     first = counts()
-    again = seed()
+    again = seed(*options)
     assert counts() == first
     assert "nothing new" in again
     assert mailoutbox == []
@@ -184,7 +218,10 @@ def test_demo_data_is_consistent():
             assert city["rejection_reason"]
         if city["state"] == "withdrawn":
             assert date.fromisoformat(city["withdrawn_on"]) > date.fromisoformat(city["decided"])
-        for year, plan in city.get("reports", {}).items():
-            assert plan in {"on_time", "late", "missing", "draft", "submitted"}
-            assert int(year) >= date.fromisoformat(city["decided"]).year
+        reports = city.get("reports", {})
+        assert set(reports) <= {"current", "past"}, city["key"]
+        assert reports.get("current", "draft") in {"draft", "submitted"}, city["key"]
+        assert set(reports.get("past", [])) <= {"on_time", "late", "missing"}, city["key"]
+        if reports:
+            assert city["state"] in {"verified", "withdrawn"}, city["key"]
     assert set(data["commitments"]) <= codes

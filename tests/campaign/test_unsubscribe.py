@@ -3,10 +3,12 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from campaign import delivery
 from campaign.email_services import email_preferences_update
-from campaign.models import EmailOptOut
+from campaign.models import EmailCategory, EmailOptOut
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +32,9 @@ def test_get_asks_for_confirmation_and_changes_nothing(client, official):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<form method="post"' in html
-    assert "Reporting reminders" in html
+    # The page speaks the official's language (French), whatever the browser says.
+    with translation.override("fr"):
+        assert str(EmailCategory.REMINDER.label) in html
     assert not EmailOptOut.objects.exists()
 
 
@@ -52,7 +56,11 @@ def test_confirming_records_the_opt_out(client, official):
     assert client.post(unsubscribe_path(official, "announcement")).status_code == 200
     assert EmailOptOut.objects.count() == 1
     # The GET page now says so.
-    assert "no longer receive" in client.get(unsubscribe_path(official, "announcement")).content.decode()
+    with translation.override("fr"):
+        said = gettext("You no longer receive this kind of email: <strong>%(category)s</strong>.") % {
+            "category": EmailCategory.ANNOUNCEMENT.label
+        }
+    assert said in client.get(unsubscribe_path(official, "announcement")).content.decode()
 
 
 def test_one_click_post_works_without_csrf_token(official):

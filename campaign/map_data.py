@@ -53,7 +53,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.search import country_name
-from campaign.geo import CONTINENTS, continent_of
+from campaign.geo import CONTINENTS, continent_of, zone_named
 from campaign.models import COMMITMENT_CODE_RE, ReportingPeriod
 from pledges.models import Pledge, PledgeCommitment, ProgressReport
 
@@ -93,18 +93,8 @@ def reporting_state(
     return NONE
 
 
-_zones: dict[str, ZoneInfo] = {}
-
-
 def _zone(name: str) -> ZoneInfo:
-    zone = _zones.get(name)
-    if zone is None:
-        try:
-            zone = ZoneInfo(name or "UTC")
-        except (KeyError, ValueError):
-            zone = ZoneInfo("UTC")
-        _zones[name] = zone
-    return zone
+    return zone_named(name)
 
 
 # --- building the collection ----------------------------------------------------------------

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.search import country_name
-from campaign.geo import continent_codes, continent_of
+from campaign.geo import continent_codes, continent_of, zone_named
 from campaign.map_data import LATE, NONE, ON_TIME, reporting_state
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from pledges.exports import neutralise
@@ -172,18 +172,8 @@ def municipality_record(m) -> dict:
     }
 
 
-_zones: dict[str, ZoneInfo] = {}
-
-
 def _zone(name: str) -> ZoneInfo:
-    zone = _zones.get(name)
-    if zone is None:
-        try:
-            zone = ZoneInfo(name or "UTC")
-        except (KeyError, ValueError):
-            zone = ZoneInfo("UTC")
-        _zones[name] = zone
-    return zone
+    return zone_named(name)
 
 
 def reporting_summary(pledge: Pledge, now: datetime | None = None) -> dict:

@@ -6,13 +6,13 @@ pages list hundreds of cities.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from accounts.models import Membership, Municipality
+from campaign.geo import zone_named
 from campaign.models import ReportingPeriod
 
 from .models import Pledge, PledgeCommitment, ProgressReport
@@ -24,10 +24,7 @@ def _joined_on(pledge: Pledge) -> date | None:
     moment: datetime | None = pledge.verified_at
     if moment is None:
         return None
-    try:
-        zone = ZoneInfo(pledge.municipality.time_zone or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = zone_named(pledge.municipality.time_zone)
     return moment.astimezone(zone).date()
 
 

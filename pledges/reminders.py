@@ -83,6 +83,7 @@ from django.utils import formats, timezone, translation
 
 from accounts.models import Membership
 from campaign.emails import queue_email
+from campaign.geo import zone_named
 from campaign.models import Campaign, ReportingPeriod
 
 from .models import DigestLog, Pledge, ProgressReport, ReminderLog
@@ -121,10 +122,7 @@ def offset_for_kind(kind: str) -> int:
 
 
 def zone_of(municipality) -> ZoneInfo:
-    try:
-        return ZoneInfo(municipality.time_zone or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_named(municipality.time_zone)
 
 
 def reminder_moment(due: date, offset: int, zone: ZoneInfo) -> datetime:

@@ -7,7 +7,6 @@ queues its emails on commit. Views, admin actions, commands and tasks all call t
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_act_for, can_see_private, is_campaign_admin
 from campaign.emails import queue_email
+from campaign.geo import zone_named
 from campaign.models import Campaign, Commitment, ReportingPeriod
 
 from .models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
@@ -95,18 +95,12 @@ def _email_officials(pledge: Pledge, template: str, **context):
 
 def local_today(municipality) -> date:
     """Today where the municipality is: deadlines are kept in local time."""
-    try:
-        zone = ZoneInfo(municipality.time_zone or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = zone_named(municipality.time_zone)
     return timezone.now().astimezone(zone).date()
 
 
 def _local_date(moment: datetime, municipality) -> date:
-    try:
-        zone = ZoneInfo(municipality.time_zone or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = zone_named(municipality.time_zone)
     return moment.astimezone(zone).date()
 
 

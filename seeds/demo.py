@@ -54,6 +54,7 @@ from pypdf import PdfWriter
 
 from accounts.models import Membership, MembershipEvent, Municipality, User
 from accounts.services import membership_approve, membership_request
+from campaign.geo import zone_named
 from campaign.models import Campaign, ReportingPeriod
 from pledges.models import Pledge, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
 from pledges.services import (
@@ -296,10 +297,7 @@ def resolution_pdf(city: str) -> SimpleUploadedFile:
 
 def local_moment(day: date, municipality: Municipality, rng: random.Random) -> datetime:
     """Office hours on that day in the municipality's own time zone."""
-    try:
-        zone = ZoneInfo(municipality.time_zone or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = zone_named(municipality.time_zone)
     return datetime.combine(day, time(rng.randint(9, 16), rng.randrange(0, 60, 5)), tzinfo=zone)
 
 

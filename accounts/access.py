@@ -6,6 +6,8 @@ a permission.
 
 from django.db.models import QuerySet
 
+from .models import Membership, Municipality
+
 
 def is_campaign_admin(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
@@ -15,7 +17,6 @@ def approved_municipality_ids(user) -> set[int]:
     """Municipalities the user is an approved official of (empty for anyone else)."""
     if not (user and user.is_authenticated and user.is_active):
         return set()
-    from .models import Membership
 
     return set(
         Membership.objects.filter(user=user, status=Membership.Status.APPROVED).values_list(
@@ -35,6 +36,5 @@ def can_see_private(user, municipality_id: int) -> bool:
 
 
 def municipalities_of(user) -> QuerySet:
-    from .models import Municipality
 
     return Municipality.objects.filter(pk__in=approved_municipality_ids(user)).order_by("name")

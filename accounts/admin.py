@@ -1,10 +1,16 @@
 from django import forms
 from django.contrib import admin
+from django.contrib import messages as admin_messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Municipality, MunicipalityName, User
-from .search import MIN_QUERY_LENGTH, normalize
+from . import services as membership_services
+from .models import Invitation, Membership, MembershipEvent, Municipality, MunicipalityName, User
+from .names import normalize
+from .search import MIN_QUERY_LENGTH
 
 
 @admin.register(User)
@@ -115,14 +121,6 @@ class MunicipalityAdmin(admin.ModelAdmin):
 # --- Memberships, invitations and their history -----------------------------------------
 # Decisions go through accounts.services: approving and revoking are admin actions here;
 # refusing needs a reason the person will read, so it is done in the staff work queue.
-
-from django.contrib import messages as admin_messages  # noqa: E402
-from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
-from django.urls import NoReverseMatch, reverse  # noqa: E402
-from django.utils.html import format_html  # noqa: E402
-
-from . import services as membership_services  # noqa: E402
-from .models import Invitation, Membership, MembershipEvent  # noqa: E402
 
 
 class ReadOnlyAdminMixin:

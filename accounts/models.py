@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.storage import get_private_storage
 
+from .names import ascii_fold, country_name, is_valid_time_zone, search_forms, slug_base, unique_slug
+
 
 class UserManager(BaseUserManager):
     """Users are found by email; there is no username."""
@@ -78,7 +80,6 @@ class User(AbstractUser):
 
 def validate_time_zone(value):
     """An IANA time zone name that this Python knows, such as "Europe/Brussels"."""
-    from .search import is_valid_time_zone
 
     if not is_valid_time_zone(value):
         raise ValidationError(
@@ -90,7 +91,6 @@ def validate_time_zone(value):
 
 def validate_country_code(value):
     """An ISO 3166-1 alpha-2 code that GeoNames knows, in capitals."""
-    from .search import country_name
 
     if not value or len(value) != 2 or not value.isupper() or country_name(value) is None:
         raise ValidationError(
@@ -186,7 +186,6 @@ class Municipality(models.Model):
         return f"{self.name} ({self.country})"
 
     def save(self, *args, **kwargs):
-        from .search import ascii_fold, slug_base, unique_slug
 
         if not self.ascii_name:
             self.ascii_name = ascii_fold(self.name)
@@ -201,7 +200,6 @@ class Municipality(models.Model):
 
     def clean(self):
         super().clean()
-        from .search import ascii_fold
 
         errors = {}
         if self.latitude == 0 and self.longitude == 0:
@@ -218,7 +216,6 @@ class Municipality(models.Model):
             raise ValidationError(errors)
 
     def search_forms(self) -> set[str]:
-        from .search import search_forms
 
         return search_forms([self.name, self.ascii_name, *(self.alternate_names or [])])
 

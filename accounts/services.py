@@ -4,15 +4,18 @@ import logging
 import secrets
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign.emails import queue_email
+from campaign.outbox.emails import queue_email
+from campaign.uploads import validate_pdf
 
 from .access import can_act_for, is_campaign_admin
 from .models import Invitation, Membership, MembershipEvent, Municipality, User
+from .names import ascii_fold
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +47,6 @@ def _record_membership(municipality, actor, action, *, membership=None, note="")
 def email_domain_matches(email: str, municipality: Municipality) -> bool:
     """Whether the address's domain looks like the municipality's own: its name (ASCII,
     letters only) appears in the domain, e.g. mechelen.be for Mechelen."""
-    from .search import ascii_fold
 
     domain = email.rsplit("@", 1)[-1].lower()
     name = "".join(ch for ch in ascii_fold(municipality.name).lower() if ch.isalnum())
@@ -63,9 +65,6 @@ def membership_request(
     evidence_note: str = "",
 ) -> Membership:
     """A verified user asks to act for a municipality, with evidence."""
-    from allauth.account.models import EmailAddress
-
-    from pledges.uploads import validate_pdf
 
     if not EmailAddress.objects.filter(user=actor, verified=True).exists():
         raise PermissionDenied(_("Confirm your email address first."))
@@ -245,7 +244,6 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
         raise ValidationError(_("This invitation has already been used."))
     if invitation.expires_at < timezone.now():
         raise ValidationError(_("This invitation has expired. Ask for a new one."))
-    from allauth.account.models import EmailAddress
 
     if not EmailAddress.objects.filter(user=actor, email__iexact=invitation.email, verified=True).exists():
         raise PermissionDenied(_("Sign in with the address the invitation was sent to."))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from campaign.storage import private_storage
-from pledges.uploads import validate_pdf
+from campaign.uploads import validate_pdf
 
 from .access import can_act_for, is_campaign_admin
 from .forms import HandoverForm, InvitationForm, MembershipRequestForm, PreferencesForm

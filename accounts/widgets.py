@@ -18,7 +18,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Municipality
-from .search import MIN_QUERY_LENGTH, country_name
+from .names import country_name
+from .search import MIN_QUERY_LENGTH
 
 
 def municipality_label(municipality: Municipality) -> str:

@@ -53,8 +53,8 @@ def main():
     args = parser.parse_args()
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    from campaign import dashboard
-    from tests.campaign.test_dashboard import bulk_world
+    from campaign.public import dashboard
+    from tests.public.test_dashboard import bulk_world
 
     start = time.perf_counter()
     campaign = bulk_world(args.signatories)

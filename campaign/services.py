@@ -8,6 +8,8 @@ read as zero until `pledges.Pledge` (with `campaign` FK, related_name="pledges",
 import logging
 
 from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -44,8 +46,6 @@ def _check_may_change(actor, campaign: Campaign) -> None:
 
 def _record(actor, campaign: Campaign, message: str) -> None:
     """Leave a line in the admin's history of the campaign and in the log."""
-    from django.contrib.admin.models import CHANGE, LogEntry
-    from django.contrib.contenttypes.models import ContentType
 
     if getattr(actor, "pk", None):
         LogEntry.objects.create(

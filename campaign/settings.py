@@ -52,9 +52,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Ours, from the bottom up: each imports only those above it in this list.
+    "campaign.outbox",
     "accounts",
     "campaign",
     "pledges",
+    "campaign.public",
     "seeds",
 ]
 

@@ -1,11 +1,21 @@
+"""The root URLconf: where each feature is mounted.
+
+It is the one module of the project package that names the features above it, since it
+composes them; nothing imports it back.
+"""
+
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from . import health, map_urls, opendata_urls
+from campaign import health
+from campaign.outbox import urls as outbox_urls
+from campaign.public import urls as public_urls
+from pledges.reports import urls as report_urls
 
 # The admin signs in through allauth, so it gets email verification, rate limits and MFA;
 # a signed-in non-staff user is refused rather than shown Django's own password form.
@@ -17,33 +27,25 @@ admin.site.site_title = "Cities for Migration"
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("campaign.api_urls")),
-    path("unsubscribe/", include("campaign.unsubscribe_urls")),
-    path("", include(map_urls.urlpatterns)),
-    path("calendar/", include("pledges.calendar_feed_urls")),
-    path("data/", include("campaign.opendata_urls")),
+    path("unsubscribe/", include((outbox_urls.unsubscribe_patterns, "unsubscribe"))),
+    path("calendar/", include(report_urls.feed_patterns)),
+    path("", include(public_urls.urlpatterns)),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("campaign.site_urls")),
+    path("", include(public_urls.site_patterns)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("pledges/", include("pledges.urls")),
-    path("reports/calendar/", include("pledges.calendar_urls")),
-    path("reports/", include("pledges.report_urls")),
-    path("cities/", include("pledges.public_urls")),
-    path("", include(map_urls.site_patterns)),
-    path("dashboard/", include("campaign.dashboard_urls")),
-    path("open-data/", include(opendata_urls.site_patterns)),
-    path("staff/announcements/", include("campaign.announcement_urls")),
-    path("email-preferences/", include("campaign.preferences_urls")),
-    path("staff/", include("pledges.staff_urls")),
+    path("reports/calendar/", include((report_urls.calendar_patterns, "calendar"))),
+    path("reports/", include((report_urls.report_patterns, "reports"))),
+    path("", include(outbox_urls.urlpatterns)),
+    path("staff/announcements/", include("pledges.announcements.urls")),
+    path("staff/", include("pledges.staff.urls")),
     path("admin/", admin.site.urls),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=True,
 )
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
+from .models import Announcement, Pledge, PledgeCommitment, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -129,4 +129,20 @@ class PledgeEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    """Written and sent from the staff pages (/staff/announcements/); here for the record."""
+
+    list_display = ["subject", "campaign", "status", "total", "sent_count", "failed_count", "author", "created_at"]
+    list_filter = ["status", "campaign", "language"]
+    search_fields = ["subject", "body"]
+    list_select_related = ["campaign", "author"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

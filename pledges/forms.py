@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Commitment
+from campaign.uploads import MAX_DOCUMENT_BYTES
 
 from .services import ChosenCommitment
-from .uploads import MAX_DOCUMENT_BYTES
 
-# Codes that pledges.uploads.validate_pdf raises: they belong next to the file input.
+# Codes that campaign.uploads.validate_pdf raises: they belong next to the file input.
 PDF_ERROR_CODES = {"too_large", "not_pdf", "broken_pdf", "empty_pdf"}
 
 

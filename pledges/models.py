@@ -333,3 +333,65 @@ class PledgeCalendar(models.Model):
 
     def __str__(self):
         return f"{self.pledge} (calendar)"
+
+
+class Announcement(models.Model):
+    """A message from the campaign team to every approved official of the campaign's
+    submitted and verified signatories. Written in one language, chosen by its author."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", on_delete=models.PROTECT, related_name="announcements", verbose_name=_("campaign")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the subject and message are written in."),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), help_text=_("Plain text. Blank lines separate paragraphs."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    total = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_count = models.PositiveIntegerField(_("sent"), default=0)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    send_started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-created_at", "-pk"]
+        db_table = "campaign_announcement"
+
+    def __str__(self):
+        return self.subject
+
+    DELIVERY_GROUP_PREFIX = "announcement:"
+
+    @property
+    def delivery_group(self) -> str:
+        """The outbox's group key of this announcement's deliveries."""
+        return f"{self.DELIVERY_GROUP_PREFIX}{self.pk}"
+
+    @classmethod
+    def id_of_delivery_group(cls, group_key: str) -> int | None:
+        prefix, _sep, pk = (group_key or "").partition(":")
+        return int(pk) if f"{prefix}:" == cls.DELIVERY_GROUP_PREFIX and pk.isdigit() else None

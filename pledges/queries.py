@@ -11,8 +11,8 @@ from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
+from accounts.geo import zone_named
 from accounts.models import Membership, Municipality
-from campaign.geo import zone_named
 from campaign.models import ReportingPeriod
 
 from .models import Pledge, PledgeCommitment, ProgressReport

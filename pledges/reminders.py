@@ -81,12 +81,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone, translation
 
-from accounts.models import Membership
-from campaign.emails import queue_email
-from campaign.geo import zone_named
+from accounts.geo import zone_named
+from accounts.models import Membership, User
 from campaign.models import Campaign, ReportingPeriod
+from campaign.outbox.emails import queue_email
 
 from .models import DigestLog, Pledge, ProgressReport, ReminderLog
+from .queries import overdue_reports, pending_memberships, submitted_pledges
 
 log = logging.getLogger(__name__)
 
@@ -310,12 +311,6 @@ def _reclaim_stale(model, *, now: datetime, limit: int = 500) -> tuple[list[int]
     return requeued, given_up
 
 
-def _default_reminder_dispatch(log_id: int) -> None:
-    from .tasks import send_reminder
-
-    send_reminder.delay(log_id)
-
-
 def _hand_out(ids: list[int], dispatch: Dispatch) -> None:
     for pk in ids:
         # robust: a broker that is down leaves the row claimed; a later scan recovers it.
@@ -332,13 +327,12 @@ class ScanResult:
         return {"claimed": len(self.claimed), "requeued": len(self.requeued), "given_up": len(self.given_up)}
 
 
-def scan_due_reminders(now: datetime | None = None, *, dispatch: Dispatch | None = None) -> ScanResult:
+def scan_due_reminders(now: datetime | None = None, *, dispatch: Dispatch) -> ScanResult:
     """Claim what is due and what was lost, and hand each row to `dispatch` after commit.
 
-    `dispatch` defaults to queueing the `send_reminder` task (which Celery runs in-process
-    when there is no broker); `send_due_reminders` passes `deliver_reminder` itself."""
+    The beat task passes the `send_reminder` task's `delay` (which Celery runs in-process
+    when there is no broker); `send_due_reminders` sends the rows itself."""
     now = now or timezone.now()
-    dispatch = dispatch or _default_reminder_dispatch
     with transaction.atomic():
         rows = claim(due_reminders(now), now=now)
         requeued, given_up = _reclaim_stale(ReminderLog, now=now)
@@ -457,8 +451,6 @@ def deliver_reminder(log_id: int, now: datetime | None = None) -> str:
 
 def waiting_work() -> dict:
     """What waits for the campaign team: counts and the oldest items of each kind."""
-    from .queries import overdue_reports, pending_memberships, submitted_pledges
-
     memberships = pending_memberships()
     pledges = submitted_pledges()
     overdue = overdue_reports()
@@ -508,23 +500,14 @@ def digest_context(work: dict, *, language: str, day: date) -> dict:
         }
 
 
-def _default_digest_dispatch(log_id: int) -> None:
-    from .tasks import send_digest
-
-    send_digest.delay(log_id)
-
-
 def digest_recipients():
-    from accounts.models import User
-
     return User.objects.filter(is_staff=True, is_active=True).order_by("pk")
 
 
-def send_daily_digests(now: datetime | None = None, *, dispatch: Dispatch | None = None) -> ScanResult:
+def send_daily_digests(now: datetime | None = None, *, dispatch: Dispatch) -> ScanResult:
     """Claim today's (UTC) digest for each active campaign admin, if anything waits; hand the
     claimed rows to `dispatch` after commit. Nothing is claimed when nothing waits."""
     now = now or timezone.now()
-    dispatch = dispatch or _default_digest_dispatch
     day = now.astimezone(ZoneInfo("UTC")).date()
     with transaction.atomic():
         requeued, given_up = _reclaim_stale(DigestLog, now=now)

@@ -9,19 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import can_act_for, can_see_private, is_campaign_admin
-from campaign.emails import queue_email
-from campaign.geo import zone_named
+from accounts.geo import zone_named
+from accounts.models import Membership
 from campaign.models import Campaign, Commitment, ReportingPeriod
+from campaign.outbox.emails import queue_email
+from campaign.uploads import validate_pdf
 
 from .models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
-from .uploads import validate_pdf
 
 # A submitted report can still be corrected for this many days after its period is due.
 REPORT_CORRECTION_DAYS = getattr(settings, "REPORT_CORRECTION_DAYS", 60)
@@ -73,7 +76,6 @@ def _lock_pledge(pledge: Pledge) -> Pledge:
 
 
 def _official_ids(municipality_id: int) -> list[int]:
-    from accounts.models import Membership
 
     return list(
         Membership.objects.filter(municipality_id=municipality_id, status=Membership.Status.APPROVED)
@@ -284,7 +286,6 @@ def pledge_withdraw(*, actor, pledge: Pledge, reason: str = "") -> Pledge:
 
 def pledge_public_changed(pledge: Pledge) -> None:
     """Hook for what the public sees (map and dashboard caches) after a pledge changes."""
-    from django.core.cache import cache
 
     cache.delete_many(["public:signatories", "public:dashboard"])
 
@@ -330,7 +331,6 @@ def _report_editable(report: ProgressReport) -> None:
 
 
 def _clean_links(links: list[str]) -> list[str]:
-    from django.core.validators import URLValidator
 
     validator = URLValidator(schemes=["http", "https"])
     cleaned = []

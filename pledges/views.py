@@ -22,9 +22,9 @@ from accounts.models import Municipality
 from campaign.models import Campaign
 
 from . import services
+from .display import pledge_display
 from .forms import PledgeForm, WithdrawForm
 from .models import Pledge, PledgeCommitment
-from .public_views import pledge_display
 
 STATUS_BADGES = {
     Pledge.Status.DRAFT: "text-bg-secondary",

@@ -52,11 +52,13 @@ from django.test import override_settings
 from django.utils import timezone
 from pypdf import PdfWriter
 
+from accounts.geo import zone_named
 from accounts.models import Membership, MembershipEvent, Municipality, User
 from accounts.services import membership_approve, membership_request
-from campaign.geo import zone_named
+from campaign.celery import app
 from campaign.models import Campaign, ReportingPeriod
 from pledges.models import Pledge, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
+from pledges.queries import overdue_reports
 from pledges.services import (
     ChosenCommitment,
     UpdateInput,
@@ -262,7 +264,6 @@ def emails_suppressed():
     (and with REDIS_URL set, a worker would really send them to the demo addresses). During
     the seed the tasks run in-process and the messages go to the dummy backend, which drops
     them."""
-    from campaign.celery import app
 
     always_eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
@@ -703,7 +704,6 @@ def seed_demo_activity(*, campaign: Campaign, accounts: dict[str, User], path: P
 
 def demo_summary(campaign: Campaign) -> dict:
     """What the campaign holds now (demo or not): pledges by state, reports, overdue rows."""
-    from pledges.queries import overdue_reports
 
     pledges = Pledge.objects.filter(campaign=campaign)
     reports = ProgressReport.objects.filter(pledge__campaign=campaign)

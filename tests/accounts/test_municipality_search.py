@@ -4,7 +4,8 @@ import factory
 import pytest
 
 from accounts.models import Municipality, MunicipalityName
-from accounts.search import normalize, search_forms, search_municipalities
+from accounts.names import normalize, search_forms
+from accounts.search import search_municipalities
 from seeds.geonames import data_file_for, import_municipalities, read_places
 from tests.factories import MunicipalityFactory
 

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.campaign.map_helpers import report, signatory
 from tests.factories import CampaignFactory, ReportingPeriodFactory
+from tests.public.map_helpers import report, signatory
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from tests.campaign import test_dashboard as dash
 from tests.factories import CampaignFactory, CommitmentFactory, MunicipalityFactory, ReportingPeriodFactory
+from tests.public import test_dashboard as dash
 
 pytestmark = pytest.mark.e2e
 

@@ -66,7 +66,7 @@ _CELERY_NEXT_TO_PYTHON = Path(sys.executable).with_name("celery")
 CELERY = str(_CELERY_NEXT_TO_PYTHON if _CELERY_NEXT_TO_PYTHON.exists() else BASE_DIR / ".venv" / "bin" / "celery")
 
 SCAN_TASK = "pledges.tasks.scan_due_reminders"
-SWEEP_TASK = "campaign.tasks.requeue_stale_deliveries"
+SWEEP_TASK = "campaign.outbox.tasks.requeue_stale_deliveries"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -25,12 +25,12 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from campaign.models import EmailDelivery
+from campaign.outbox.models import EmailDelivery
 from pledges.models import ReminderLog
 from tests.factories import StaffFactory
+from tests.integration.conftest import SCAN_TASK, schedule, wait_until
 
 from .batch import Batch, build_batch
-from .conftest import SCAN_TASK, schedule, wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 

@@ -5,10 +5,9 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from pledges import calendar as pledge_calendar
 from pledges.models import PledgeCalendar
-from tests.factories import UserFactory
-from tests.pledges.conftest import approve_official
+from pledges.reports import calendar as pledge_calendar
+from tests.factories import UserFactory, approve_official
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from pledges import reminders
+from pledges import reminders, tasks
 from pledges.models import DigestLog
 from tests.factories import MembershipFactory, StaffFactory
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def run(capture, now=None):
     with capture(execute=True):
-        return reminders.send_daily_digests(now)
+        return reminders.send_daily_digests(now, dispatch=tasks.send_digest.delay)
 
 
 def test_nothing_waits_nothing_is_sent(staff_admin, mailoutbox, django_capture_on_commit_callbacks):

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from pledges import exports, services
+from pledges import services
 from pledges.models import Pledge
+from pledges.staff import exports
 from tests.factories import CampaignFactory
 
 

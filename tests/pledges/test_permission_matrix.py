@@ -41,14 +41,16 @@ from accounts.models import Invitation, Membership, MembershipEvent
 from pledges import services
 from pledges.models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
 from tests.factories import (
+    STATEMENT_A,
     CampaignFactory,
     CommitmentFactory,
     InvitationFactory,
     StaffFactory,
     UserFactory,
     add_confirmed_address,
+    approve_official,
+    make_pdf_bytes,
 )
-from tests.pledges.conftest import STATEMENT_A, approve_official, make_pdf_bytes
 
 DRAFT_STATEMENT_A = "Mechelen's draft words, private until verified: zebra-draft-7731."
 QUEUE_STATEMENT_A = "Mechelen's submitted words, waiting for the campaign team: zebra-queue-5519."
@@ -565,14 +567,16 @@ def test_every_view_of_the_features_is_in_the_table():
     from django.urls import get_resolver
 
     namespaces = ("accounts", "pledges", "reports", "cities", "staff")
-    resolver = get_resolver()
-    # The URLconf is under i18n_patterns: the namespaces hang off the language-prefixed resolver.
     names = set()
-    for pattern in resolver.url_patterns:
-        for inner in getattr(pattern, "url_patterns", []):
-            namespace = getattr(inner, "namespace", None)
-            if namespace in namespaces:
-                names.update(f"{namespace}:{p.name}" for p in inner.url_patterns if p.name)
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, getattr(pattern, "namespace", None) or namespace)
+            elif namespace in namespaces and pattern.name:
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns)
     assert len(names) > 30
     covered = {CASES[case_id].url_name for case_id, *_rest in MATRIX}
     assert names - covered == set()

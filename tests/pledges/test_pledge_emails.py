@@ -3,8 +3,7 @@
 import pytest
 
 from pledges import services
-from tests.factories import UserFactory
-from tests.pledges.conftest import approve_official
+from tests.factories import UserFactory, approve_official
 
 pytestmark = pytest.mark.django_db
 

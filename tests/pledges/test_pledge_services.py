@@ -9,9 +9,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import Membership
 from pledges import services
 from pledges.models import Pledge, PledgeCommitment, PledgeEvent
-from tests.factories import StaffFactory, UserFactory
-
-from .conftest import approve_official
+from tests.factories import StaffFactory, UserFactory, approve_official
 
 pytestmark = pytest.mark.django_db
 

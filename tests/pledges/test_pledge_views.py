@@ -7,8 +7,7 @@ from allauth.account.models import EmailAddress
 
 from pledges import services
 from pledges.models import Pledge, PledgeCommitment, PledgeEvent
-from tests.factories import UserFactory
-from tests.pledges.conftest import STATEMENT_A
+from tests.factories import STATEMENT_A, UserFactory
 
 pytestmark = pytest.mark.django_db
 

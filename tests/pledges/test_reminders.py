@@ -7,11 +7,10 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from campaign.models import EmailDelivery
-from pledges import reminders
+from campaign.outbox.models import EmailDelivery, EmailOptOut
+from pledges import reminders, tasks
 from pledges.models import Pledge, ProgressReport, ReminderLog
-from tests.factories import CampaignFactory, MunicipalityFactory, ReportingPeriodFactory, UserFactory
-from tests.pledges.conftest import approve_official
+from tests.factories import CampaignFactory, MunicipalityFactory, ReportingPeriodFactory, UserFactory, approve_official
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +70,7 @@ def due_at(moment):
 
 def scan(moment, capture):
     with time_machine.travel(moment, tick=False), capture(execute=True):
-        return reminders.scan_due_reminders()
+        return reminders.scan_due_reminders(dispatch=tasks.send_reminder.delay)
 
 
 # --- what is due when ------------------------------------------------------------------
@@ -269,8 +268,6 @@ def test_the_next_kind_is_sent_after_the_previous_one(tokyo, mailoutbox, django_
 
 
 def test_the_celery_tasks_run_the_engine(tokyo, mailoutbox, django_capture_on_commit_callbacks):
-    from pledges import tasks
-
     with time_machine.travel(utc(2026, 6, 23, 1), tick=False), django_capture_on_commit_callbacks(execute=True):
         assert tasks.scan_due_reminders.delay().get() == {"claimed": 1, "requeued": 0, "given_up": 0}
     assert len(mailoutbox) == 1
@@ -317,8 +314,6 @@ def test_overdue_email_counts_the_days(sao_paulo, period, mailoutbox, django_cap
 
 
 def test_opted_out_official_gets_nothing(tokyo, mailoutbox, django_capture_on_commit_callbacks):
-    from campaign.models import EmailOptOut
-
     EmailOptOut.objects.create(user=tokyo.municipality.memberships.get().user, category="reminder")
     scan(utc(2026, 6, 23, 1), django_capture_on_commit_callbacks)
     assert mailoutbox == []

@@ -8,14 +8,12 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-import campaign.emails
+import campaign.outbox.rendering
 from accounts.models import Membership
 from pledges import services
 from pledges.models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport
 from pledges.queries import overdue_reports
-from tests.factories import CampaignFactory, MunicipalityFactory, UserFactory, add_confirmed_address
-
-from .conftest import approve_official
+from tests.factories import CampaignFactory, MunicipalityFactory, UserFactory, add_confirmed_address, approve_official
 
 QUEUE_URLS = [
     ("staff:dashboard", []),
@@ -296,13 +294,13 @@ def test_reject_emails_every_official_in_their_language(
     colleague = UserFactory(email="colega@mechelen.be", preferred_language="es")
     approve_official(colleague, city_a)
     rendered = []
-    real_render = campaign.emails.render_email
+    real_render = campaign.outbox.rendering.render_email
 
     def spy(*, template, language, context):
         rendered.append((template, language, context))
         return real_render(template=template, language=language, context=context)
 
-    monkeypatch.setattr(campaign.emails, "render_email", spy)
+    monkeypatch.setattr(campaign.outbox.rendering, "render_email", spy)
     client.force_login(staff_admin)
     reason = "The resolution is not signed by the council."
     with django_capture_on_commit_callbacks(execute=True):

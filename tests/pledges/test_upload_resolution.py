@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from campaign.uploads import MAX_DOCUMENT_BYTES, validate_pdf
 from pledges import services
 from pledges.models import Pledge
-from pledges.uploads import MAX_DOCUMENT_BYTES, validate_pdf
 
 pytestmark = pytest.mark.django_db
 

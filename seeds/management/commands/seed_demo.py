@@ -18,6 +18,7 @@ from seeds.demo import (
     load_regional_governments,
     seed_demo_activity,
 )
+from seeds.geonames import import_municipalities
 
 from .seed_commitments import load_catalogue
 
@@ -115,11 +116,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  demo pledges created {created} (emails to the demo accounts were not sent)")
 
     def _load_municipalities(self, options):
-        try:
-            from seeds.geonames import import_municipalities
-        except ImportError:  # pragma: no cover - the importer ships with the project
-            self.stderr.write("The GeoNames importer is missing: no municipalities loaded.")
-            return None, None
         directory = None
         if not options["no_directory"]:
             directory = import_municipalities(min_population=options["min_population"])

@@ -1,0 +1,484 @@
+"""The read-only open data API, version 1: campaigns, commitments, signatories, reports.
+
+What is public is decided in campaign/opendata.py (and documented there): open and closed
+campaigns; verified pledges plus withdrawn ones (with ``withdrawn_at``, as the public
+record of when the city left); of reports, only the latest submitted version. The JSON
+records are built by the same functions as the downloads at /data/, so both say the same.
+
+Every list is paginated (``page``, ``page_size`` up to 200), filtered with django-filter and
+ordered with the database id as the last key, so that paging is stable. A page costs the
+same number of queries whatever the number of rows (see tests/public/test_api_queries.py).
+"""
+
+from datetime import UTC, datetime, time
+
+import django_filters
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from accounts.geo import CONTINENTS
+from accounts.models import Municipality
+from campaign.models import Campaign, Commitment, ReportingPeriod
+from campaign.public import opendata
+from pledges.models import Pledge, ProgressUpdate
+
+# --- shared pieces --------------------------------------------------------------------------
+
+
+class OpenDataPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    enum=list(opendata.LANGUAGE_CODES),
+    description=_(
+        "Language of titles, descriptions and labels: en, fr or es. Without it, the Accept-Language "
+        "header decides; English is the fallback, also for texts not translated yet."
+    ),
+)
+
+
+def requested_language(request) -> str:
+    asked = (request.GET.get("lang") or "").strip().lower()
+    if asked in opendata.LANGUAGE_CODES:
+        return asked
+    try:
+        from_header = translation.get_supported_language_variant(
+            translation.get_language_from_request(request, check_path=False)
+        )
+    except LookupError:
+        from_header = "en"
+    return from_header if from_header in opendata.LANGUAGE_CODES else "en"
+
+
+class OpenDataViewMixin:
+    """Read-only, public, in the language asked for."""
+
+    pagination_class = OpenDataPagination
+
+    def dispatch(self, request, *args, **kwargs):
+        language = requested_language(request)
+        with translation.override(language):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["now"] = timezone.now()
+        return context
+
+
+def _day_start(value):
+    return datetime.combine(value, time.min, tzinfo=UTC)
+
+
+class CountryContinentFilterSet(django_filters.FilterSet):
+    """country and continent on ``municipality_path``."""
+
+    municipality_path = "municipality__"
+
+    country = django_filters.CharFilter(
+        method="filter_country", label=_("ISO 3166-1 alpha-2 country code, such as BE."), max_length=2
+    )
+    continent = django_filters.ChoiceFilter(
+        method="filter_continent",
+        choices=[(code, name) for code, name in CONTINENTS.items()],
+        label=_("GeoNames continent code: AF, AN, AS, EU, NA, OC or SA."),
+    )
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(**{f"{self.municipality_path}country": value.strip().upper()})
+
+    def filter_continent(self, queryset, name, value):
+        return queryset.filter(**{f"{self.municipality_path}country__in": opendata.countries_of_continent(value)})
+
+
+def _ordering_filter(choices: dict[str, tuple[str, ...]], label):
+    """A choice of orders, each ending with the id so that pages never overlap."""
+
+    def apply(queryset, name, value):
+        return queryset.order_by(*choices[value])
+
+    return django_filters.ChoiceFilter(
+        method=lambda qs, name, value: apply(qs, name, value),
+        choices=[(key, key) for key in choices],
+        label=label,
+    )
+
+
+# --- serializers (documentation of the records that opendata.py builds) ----------------------
+
+
+class PublicMunicipalitySerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("The municipality's stable identifier in this directory."))
+    name = serializers.CharField(help_text=_("The municipality's name."))
+    slug = serializers.SlugField(help_text=_("As in the address of the city's profile."))
+    country = serializers.CharField(help_text=_("ISO 3166-1 alpha-2 country code, such as BE."))
+    country_name = serializers.CharField(help_text=_("The country's English name."))
+    continent = serializers.CharField(help_text=_("GeoNames continent code: AF, AN, AS, EU, NA, OC or SA."))
+    geonames_id = serializers.IntegerField(
+        allow_null=True, help_text=_("GeoNames identifier; null for places the campaign team added.")
+    )
+    latitude = serializers.FloatField(help_text=_("Latitude in decimal degrees (WGS 84)."))
+    longitude = serializers.FloatField(help_text=_("Longitude in decimal degrees (WGS 84)."))
+    population = serializers.IntegerField(allow_null=True, help_text=_("Population, as GeoNames gives it."))
+    kind = serializers.ChoiceField(choices=Municipality.Kind.choices, help_text=_("The kind of government."))
+
+    def to_representation(self, instance):
+        return opendata.municipality_record(instance)
+
+
+class ChosenCommitmentSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("The commitment's code, such as RIGHTS-1."))
+    target = serializers.CharField(help_text=_("The target the city set itself, in its own words."))
+    target_date = serializers.DateField(allow_null=True, help_text=_("When the city means to reach it."))
+
+
+class ReportingSummarySerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=[(s, s) for s in opendata.REPORTING_STATES],
+        help_text=_(
+            "on_time: every report due was submitted on time; late: a report due is missing or was late; "
+            "none: nothing due yet; withdrawn: the pledge was withdrawn."
+        ),
+    )
+    reports_submitted = serializers.IntegerField(help_text=_("How many progress reports the city submitted."))
+    reports_late = serializers.IntegerField(help_text=_("How many were first submitted after their due date."))
+    last_submitted_at = serializers.DateTimeField(allow_null=True, help_text=_("The latest submission (UTC)."))
+
+
+class SignatorySerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("The pledge's stable identifier."))
+    campaign = serializers.SlugField(help_text=_("The campaign's slug."))
+    municipality = PublicMunicipalitySerializer()
+    status = serializers.ChoiceField(
+        choices=[(Pledge.Status.VERIFIED.value, "verified"), (Pledge.Status.WITHDRAWN.value, "withdrawn")],
+        help_text=_("verified, or withdrawn: the city signed, then withdrew (kept as a public record)."),
+    )
+    signatory_name = serializers.CharField(help_text=_("Who signed for the city."))
+    signatory_title = serializers.CharField(help_text=_("The signatory's title, usually mayor or governor."))
+    signed_on = serializers.DateField(allow_null=True, help_text=_("The day the pledge was signed."))
+    verified_at = serializers.DateTimeField(help_text=_("When the campaign team verified the pledge (UTC)."))
+    withdrawn_at = serializers.DateTimeField(allow_null=True, help_text=_("When the city withdrew (UTC), or null."))
+    statement = serializers.CharField(help_text=_("The city's public statement."))
+    commitments = ChosenCommitmentSerializer(many=True, help_text=_("The commitments the city chose."))
+    reporting = ReportingSummarySerializer(help_text=_("How the city reports its progress."))
+
+    def to_representation(self, instance):
+        return opendata.signatory_record(instance, self.context.get("now"))
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(help_text=_("In the language asked for."))
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "label", "opens", "due"]
+        read_only_fields = fields
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(help_text=_("In the language asked for."))
+    slogan = serializers.CharField(help_text=_("In the language asked for."))
+    description = serializers.CharField(help_text=_("In the language asked for."))
+    periods = PeriodSerializer(many=True, read_only=True, help_text=_("Reporting periods, in order."))
+    signatories = serializers.IntegerField(
+        source="n_signatories", read_only=True, help_text=_("How many cities have a verified pledge.")
+    )
+    commitments = serializers.IntegerField(
+        source="n_commitments", read_only=True, help_text=_("How many commitments the campaign offers.")
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "slogan",
+            "description",
+            "status",
+            "signing_opens",
+            "signing_closes",
+            "reporting_cadence",
+            "periods",
+            "signatories",
+            "commitments",
+        ]
+        read_only_fields = fields
+
+
+class CommitmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("The commitment's stable identifier."))
+    campaign = serializers.SlugField(help_text=_("The campaign's slug."))
+    code = serializers.CharField(help_text=_("Short and stable, unique within the campaign, such as RIGHTS-1."))
+    theme = serializers.ChoiceField(choices=Commitment.Theme.choices, help_text=_("The theme's code."))
+    theme_label = serializers.CharField(help_text=_("The theme's name, in the language asked for."))
+    title = serializers.CharField(help_text=_("In the language asked for, English when not translated."))
+    description = serializers.CharField(help_text=_("In the language asked for, English when not translated."))
+    required = serializers.BooleanField(help_text=_("Every signatory takes on a required commitment."))
+    order = serializers.IntegerField(help_text=_("Position in the campaign's list."))
+    sdg_targets = serializers.ListField(child=serializers.CharField(), help_text=_("SDG targets, such as 10.7."))
+    gcm_objectives = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Global Compact for Migration objectives (1 to 23).")
+    )
+    nua_paragraphs = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("New Urban Agenda paragraphs (1 to 175).")
+    )
+    signatories = serializers.IntegerField(help_text=_("How many verified signatories chose it."))
+
+    def to_representation(self, instance):
+        return opendata.commitment_record(instance)
+
+
+class ReportPeriodSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField(help_text=_("In the language asked for."))
+    opens = serializers.DateField()
+    due = serializers.DateField()
+
+
+class ReportUpdateSerializer(serializers.Serializer):
+    commitment_id = serializers.IntegerField(allow_null=True, help_text=_("The commitment's identifier."))
+    code = serializers.CharField(help_text=_("The commitment's code."))
+    status = serializers.ChoiceField(choices=ProgressUpdate.Status.choices, help_text=_("Where the city stands."))
+    narrative = serializers.CharField(help_text=_("What was done."))
+    evidence_links = serializers.ListField(child=serializers.URLField(), help_text=_("Links to evidence."))
+    figures = serializers.CharField(help_text=_("Figures the city gave, as written."))
+
+
+class ReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("The report's stable identifier (one per pledge and period)."))
+    pledge = serializers.IntegerField(help_text=_("The signatory (pledge) identifier."))
+    campaign = serializers.SlugField(help_text=_("The campaign's slug."))
+    municipality = PublicMunicipalitySerializer()
+    period = ReportPeriodSerializer()
+    first_submitted_at = serializers.DateTimeField(allow_null=True, help_text=_("First submission (UTC)."))
+    submitted_at = serializers.DateTimeField(help_text=_("When the version shown was submitted (UTC)."))
+    is_late = serializers.BooleanField(help_text=_("First submitted after the due date, in the city's time zone."))
+    version = serializers.IntegerField(help_text=_("The submitted version shown; corrections add versions."))
+    updates = ReportUpdateSerializer(many=True, help_text=_("One entry per commitment, as submitted."))
+
+    def to_representation(self, instance):
+        return opendata.report_record(instance)
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+class SignatoryFilter(CountryContinentFilterSet):
+    campaign = django_filters.CharFilter(field_name="campaign__slug", label=_("A campaign's slug."))
+    status = django_filters.ChoiceFilter(
+        choices=[(s.value, s.value) for s in opendata.PUBLIC_PLEDGE_STATUSES], label=_("verified or withdrawn.")
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="municipality__kind", choices=Municipality.Kind.choices, label=_("The kind of government.")
+    )
+    commitment = django_filters.CharFilter(method="filter_commitment", label=_("Chose this commitment (a code)."))
+    municipality = django_filters.NumberFilter(field_name="municipality_id", label=_("A municipality's id."))
+    geonames_id = django_filters.NumberFilter(field_name="municipality__geonames_id", label=_("A GeoNames id."))
+    since = django_filters.DateFilter(method="filter_since", label=_("Verified on or after this day (YYYY-MM-DD)."))
+    ordering = _ordering_filter(
+        {
+            "name": ("municipality__name", "campaign__slug", "pk"),
+            "-name": ("-municipality__name", "campaign__slug", "-pk"),
+            "signed_on": ("signed_on", "pk"),
+            "-signed_on": ("-signed_on", "-pk"),
+            "verified_at": ("verified_at", "pk"),
+            "-verified_at": ("-verified_at", "-pk"),
+            "id": ("pk",),
+        },
+        _("Order of the results; name (the default) sorts by municipality name."),
+    )
+
+    class Meta:
+        model = Pledge
+        fields = ["campaign", "country", "continent", "status", "kind", "commitment", "municipality", "since"]
+
+    def filter_commitment(self, queryset, name, value):
+        return queryset.filter(chosen__commitment__code=value.strip().upper())
+
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(verified_at__gte=_day_start(value))
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    campaign = django_filters.CharFilter(field_name="campaign__slug", label=_("A campaign's slug."))
+    theme = django_filters.ChoiceFilter(choices=Commitment.Theme.choices, label=_("A theme's code."))
+    required = django_filters.BooleanFilter(field_name="is_required", label=_("true or false."))
+
+    class Meta:
+        model = Commitment
+        fields = ["campaign", "theme", "required"]
+
+
+class CampaignFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[(s.value, s.value) for s in opendata.PUBLIC_CAMPAIGN_STATUSES], label=_("open or closed.")
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["status"]
+
+
+class ReportFilter(CountryContinentFilterSet):
+    municipality_path = "report__pledge__municipality__"
+
+    campaign = django_filters.CharFilter(field_name="report__pledge__campaign__slug", label=_("A campaign's slug."))
+    period = django_filters.NumberFilter(field_name="report__period_id", label=_("A reporting period's id."))
+    pledge = django_filters.NumberFilter(field_name="report__pledge_id", label=_("A signatory (pledge) id."))
+    municipality = django_filters.NumberFilter(
+        field_name="report__pledge__municipality_id", label=_("A municipality's id.")
+    )
+    late = django_filters.BooleanFilter(field_name="report__is_late", label=_("true: only late reports."))
+    since = django_filters.DateFilter(
+        method="filter_since", label=_("Submitted (this version) on or after this day (YYYY-MM-DD).")
+    )
+    ordering = _ordering_filter(
+        {
+            "period": ("report__period__due", "report__pledge__municipality__name", "pk"),
+            "-submitted_at": ("-submitted_at", "-pk"),
+            "submitted_at": ("submitted_at", "pk"),
+            "id": ("report_id",),
+        },
+        _("Order of the results; period (the default) sorts by due date, then municipality name."),
+    )
+
+    class Meta:
+        model = opendata.ReportVersion
+        fields = ["campaign", "country", "continent", "period", "pledge", "municipality", "late", "since"]
+
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(submitted_at__gte=_day_start(value))
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List signatories"),
+        description=_(
+            "Cities with a verified pledge, and cities that withdrew after signing (status withdrawn, with "
+            "withdrawn_at: the open record keeps when they left). Pledges not yet verified, rejected or in draft "
+            "never appear. Ordered by municipality name, then campaign, then id."
+        ),
+        parameters=[LANG_PARAMETER],
+    ),
+    retrieve=extend_schema(summary=_("One signatory"), parameters=[LANG_PARAMETER]),
+)
+@extend_schema(tags=["signatories"])
+class SignatoryViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = SignatorySerializer
+    filterset_class = SignatoryFilter
+
+    def get_queryset(self):
+        return opendata.signatories_queryset()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List campaigns"),
+        description=_("Open and closed campaigns with their reporting periods; drafts never appear."),
+        parameters=[LANG_PARAMETER],
+    ),
+    retrieve=extend_schema(summary=_("One campaign, by slug"), parameters=[LANG_PARAMETER]),
+)
+@extend_schema(tags=["campaigns"])
+class CampaignViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        signatories = (
+            opendata.public_pledges()
+            .filter(campaign=OuterRef("pk"), status=Pledge.Status.VERIFIED)
+            .order_by()
+            .values("campaign")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        commitments = (
+            Commitment.objects.filter(campaign=OuterRef("pk"))
+            .order_by()
+            .values("campaign")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            opendata.public_campaigns()
+            .annotate(
+                n_signatories=Coalesce(Subquery(signatories, output_field=IntegerField()), Value(0)),
+                n_commitments=Coalesce(Subquery(commitments, output_field=IntegerField()), Value(0)),
+            )
+            .prefetch_related(Prefetch("periods", queryset=ReportingPeriod.objects.order_by("opens", "pk")))
+            .order_by("-signing_opens", "slug", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List commitments"),
+        description=_(
+            "The commitments of open and closed campaigns, in each campaign's order. Titles and descriptions "
+            "in the language asked for with ?lang= or Accept-Language, English when not translated."
+        ),
+        parameters=[LANG_PARAMETER],
+    ),
+    retrieve=extend_schema(summary=_("One commitment"), parameters=[LANG_PARAMETER]),
+)
+@extend_schema(tags=["commitments"])
+class CommitmentViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilter
+
+    def get_queryset(self):
+        return opendata.commitments_queryset()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List progress reports"),
+        description=_(
+            "One entry per submitted report of a public signatory: the latest submitted version, frozen when it "
+            "was submitted. Drafts and unsubmitted edits never appear. The id is the report's (stable across "
+            "corrections); version says which submission is shown."
+        ),
+        parameters=[LANG_PARAMETER],
+    ),
+    retrieve=extend_schema(
+        summary=_("One progress report"),
+        parameters=[
+            LANG_PARAMETER,
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("The report's id.")),
+        ],
+    ),
+)
+@extend_schema(tags=["reports"])
+class ReportViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilter
+    lookup_field = "report_id"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return opendata.reports_queryset()

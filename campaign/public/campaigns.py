@@ -1,0 +1,83 @@
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q
+from django.views.generic import DetailView, ListView, TemplateView
+
+from campaign.models import Campaign, Commitment, ReportingPeriod
+
+
+def public_campaigns(user=None):
+    """Campaigns the public may see: open and closed ones; staff also see drafts."""
+    campaigns = Campaign.objects.all()
+    if not (user and user.is_authenticated and user.is_staff):
+        campaigns = campaigns.exclude(status=Campaign.Status.DRAFT)
+    return campaigns
+
+
+class HomeView(TemplateView):
+    template_name = "public/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["open_campaigns"] = (
+            Campaign.objects.filter(status=Campaign.Status.OPEN)
+            .annotate(
+                n_commitments=Count("commitments", distinct=True),
+                n_required=Count("commitments", filter=Q(commitments__is_required=True), distinct=True),
+            )
+            .order_by("-signing_opens", "-created")
+        )
+        return context
+
+
+class CampaignListView(ListView):
+    template_name = "public/campaign_list.html"
+    context_object_name = "campaigns"
+
+    def get_queryset(self):
+        return (
+            public_campaigns(self.request.user)
+            .annotate(n_commitments=Count("commitments", distinct=True))
+            .order_by("status", "-signing_opens", "-created")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaigns = list(context["campaigns"])
+        context["open_campaigns"] = [c for c in campaigns if c.status == Campaign.Status.OPEN]
+        context["other_campaigns"] = [c for c in campaigns if c.status != Campaign.Status.OPEN]
+        return context
+
+
+class CampaignDetailView(DetailView):
+    template_name = "public/campaign_detail.html"
+    context_object_name = "campaign"
+
+    def get_queryset(self):
+        return public_campaigns(self.request.user).prefetch_related(
+            Prefetch("commitments", queryset=Commitment.objects.order_by("order", "code")),
+            Prefetch("periods", queryset=ReportingPeriod.objects.order_by("opens")),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = self.object
+        today = date.today()
+        commitments = list(campaign.commitments.all())
+        themes = []
+        for value, label in Commitment.Theme.choices:
+            in_theme = [c for c in commitments if c.theme == value]
+            if in_theme:
+                themes.append({"value": value, "label": label, "commitments": in_theme})
+        periods = [{"period": p, "state": p.status_on(today)} for p in campaign.periods.all()]
+        context.update(
+            themes=themes,
+            n_commitments=len(commitments),
+            n_required=sum(1 for c in commitments if c.is_required),
+            periods=periods,
+            current_period=next((p["period"] for p in periods if p["state"] == "open"), None),
+            signing_open=campaign.is_signing_open(today),
+            reminders_before=campaign.reminders_before(),
+            reminders_after=campaign.reminders_after(),
+        )
+        return context

@@ -1,0 +1,466 @@
+"""Accessible SVG charts drawn on the server, and the tables behind them.
+
+Each builder returns a ``Chart``: the SVG (role="img", a <title> and a <desc> named by
+aria-labelledby, text labels on every bar, and fill patterns so that colour is never the
+only cue), plus the columns and rows of the table that follows it on the page and of its
+CSV download. Every text that goes into the SVG is escaped here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from accounts.names import country_name
+from campaign.public import dashboard
+from campaign.public.dashboard import REPORTING_STATES
+from pledges.models import ProgressUpdate
+
+WIDTH = 760
+HALF_WIDTH = 500
+FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
+TEAL = "#0b5d6b"
+
+
+class Percent(float):
+    """A share in per cent: shown as "12%" in the table, written as 12.0 in the CSV."""
+
+
+@dataclass
+class Series:
+    key: str
+    label: str
+    fill: str
+    pattern: str  # "solid", "hatch", "dots", "cross", "grid"
+    text: str = "#fff"
+
+
+@dataclass
+class Chart:
+    slug: str
+    title: str
+    description: str
+    svg: SafeString
+    columns: list[str]
+    rows: list[list]
+    note: str = ""
+    csv_url: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def dom_id(self) -> str:
+        return f"chart-{self.slug}"
+
+    @property
+    def display_rows(self) -> list[list[str]]:
+        return [[format_cell(cell) for cell in row] for row in self.rows]
+
+    @property
+    def csv_rows(self) -> list[list]:
+        return [[csv_cell(cell) for cell in row] for row in self.rows]
+
+
+def fmt_int(value: int) -> str:
+    return formats.number_format(value, decimal_pos=0, force_grouping=True)
+
+
+def fmt_pct(value: float) -> str:
+    return _("%(value)s%%") % {"value": formats.number_format(round(value), decimal_pos=0)}
+
+
+def format_cell(cell) -> str:
+    if isinstance(cell, Percent):
+        return fmt_pct(cell)
+    if isinstance(cell, bool):
+        return _("yes") if cell else _("no")
+    if isinstance(cell, int):
+        return fmt_int(cell)
+    if isinstance(cell, date):
+        return formats.date_format(cell, "DATE_FORMAT")
+    return str(cell)
+
+
+def csv_cell(cell):
+    if isinstance(cell, Percent):
+        return round(cell, 1)
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return cell
+
+
+def _truncate(text: str, length: int) -> str:
+    text = str(text)
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _svg_open(dom_id: str, height: int, title: str, description: str, *, width: int = WIDTH) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-labelledby="{dom_id}-title {dom_id}-desc" {FONT} font-size="14">',
+        f'<title id="{dom_id}-title">{escape(title)}</title>',
+        f'<desc id="{dom_id}-desc">{escape(description)}</desc>',
+    ]
+
+
+def _pattern_defs(dom_id: str, series: list[Series]) -> str:
+    """One <pattern> per series: the same colour, with a texture that tells them apart."""
+    parts = ["<defs>"]
+    for s in series:
+        pid = f"{dom_id}-p-{s.key}"
+        ink = "rgba(255,255,255,.55)" if s.text == "#fff" else "rgba(0,0,0,.35)"
+        shapes = {
+            "solid": "",
+            "hatch": f'<path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" stroke="{ink}" stroke-width="2"/>',
+            "dots": f'<circle cx="4" cy="4" r="1.6" fill="{ink}"/>',
+            "cross": f'<path d="M0,0 L8,8 M8,0 L0,8" stroke="{ink}" stroke-width="1.5"/>',
+            "grid": f'<path d="M4,0 V8 M0,4 H8" stroke="{ink}" stroke-width="1.5"/>',
+        }[s.pattern]
+        parts.append(
+            f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">'
+            f'<rect width="8" height="8" fill="{s.fill}"/>{shapes}</pattern>'
+        )
+    parts.append("</defs>")
+    return "".join(parts)
+
+
+def _legend(dom_id: str, series: list[Series], y: int) -> tuple[str, int]:
+    """Swatches with their names, wrapping onto several lines; returns the SVG and its height."""
+    parts, x, line = [], 0, 0
+    for s in series:
+        width = 30 + int(len(s.label) * 8.6)
+        if x and x + width > WIDTH:
+            x, line = 0, line + 1
+        top = y + line * 24
+        parts.append(
+            f'<rect x="{x}" y="{top}" width="18" height="18" rx="3" fill="url(#{dom_id}-p-{s.key})" '
+            f'stroke="#333" stroke-width=".6"/>'
+            f'<text x="{x + 24}" y="{top + 14}" fill="#222">{escape(s.label)}</text>'
+        )
+        x += width + 16
+    return "".join(parts), (line + 1) * 24
+
+
+# --- builders ---------------------------------------------------------------------------
+
+
+def hbar_chart(
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    items: list[tuple[str, int]],
+    columns: list[str],
+    rows: list[list],
+    width: int = WIDTH,
+) -> Chart:
+    """Horizontal bars, one per item, the label above each bar and the value at its end.
+    Give a smaller ``width`` for a chart in half a column, so that its text keeps its size."""
+    dom_id = f"chart-{slug}"
+    row_h = 42
+    height = max(1, len(items)) * row_h + 8
+    top = max((v for _label, v in items), default=0) or 1
+    plot = width - 60
+    parts = _svg_open(dom_id, height, title, description, width=width)
+    for i, (label, value) in enumerate(items):
+        y = i * row_h
+        width = round(plot * value / top)
+        parts.append(
+            f'<g><text x="0" y="{y + 15}" fill="#222">{escape(_truncate(label, width // 8))}</text>'
+            f'<rect x="0" y="{y + 21}" width="{plot}" height="16" fill="#eef1f3"/>'
+            f'<rect x="0" y="{y + 21}" width="{max(width, 2 if value else 0)}" height="16" fill="{TEAL}"/>'
+            f'<text x="{width + 6}" y="{y + 34}" fill="#222" font-weight="600">{escape(fmt_int(value))}</text></g>'
+        )
+    if not items:
+        parts.append(f'<text x="0" y="20" fill="#555">{escape(_("No data yet."))}</text>')
+    parts.append("</svg>")
+    return Chart(slug, title, description, mark_safe("".join(parts)), columns, rows)  # noqa: S308 - escaped above
+
+
+def stacked_chart(
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    series: list[Series],
+    items: list[tuple[str, dict[str, int]]],
+    columns: list[str],
+    rows: list[list],
+    note: str = "",
+    empty_label: str = "",
+) -> Chart:
+    """100% stacked horizontal bars: each segment shows its count, the total at the right."""
+    dom_id = f"chart-{slug}"
+    legend, legend_h = _legend(dom_id, series, 4)
+    row_h = 50
+    top = legend_h + 14
+    height = top + max(1, len(items)) * row_h + 4
+    plot = WIDTH - 90
+    parts = _svg_open(dom_id, height, title, description)
+    parts.append(_pattern_defs(dom_id, series))
+    parts.append(legend)
+    for i, (label, counts) in enumerate(items):
+        y = top + i * row_h
+        total = sum(counts.get(s.key, 0) for s in series)
+        parts.append(f'<g><text x="0" y="{y + 15}" fill="#222">{escape(_truncate(label, 96))}</text>')
+        parts.append(f'<rect x="0" y="{y + 21}" width="{plot}" height="22" fill="#f4f6f7" stroke="#ccc"/>')
+        x = 0.0
+        for s in series:
+            n = counts.get(s.key, 0)
+            if not n or not total:
+                continue
+            w = plot * n / total
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y + 21}" width="{w:.1f}" height="22" fill="url(#{dom_id}-p-{s.key})" '
+                f'stroke="#fff" stroke-width="1"><title>{escape(s.label)}: {escape(fmt_int(n))}</title></rect>'
+            )
+            text = fmt_int(n)
+            if w >= 10 + 8 * len(text):
+                parts.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + 37}" text-anchor="middle" fill="{s.text}" '
+                    f'font-weight="700" paint-order="stroke" stroke="{s.fill}" stroke-width="3">{escape(text)}</text>'
+                )
+            x += w
+        total_text = fmt_int(total) if total else (empty_label or _("none"))
+        parts.append(f'<text x="{plot + 8}" y="{y + 37}" fill="#222" font-weight="600">{escape(total_text)}</text></g>')
+    if not items:
+        parts.append(f'<text x="0" y="{top + 16}" fill="#555">{escape(_("No data yet."))}</text>')
+    parts.append("</svg>")
+    return Chart(slug, title, description, mark_safe("".join(parts)), columns, rows, note=note)  # noqa: S308
+
+
+def column_chart(
+    *, slug: str, title: str, description: str, items: list[tuple[str, int]], columns: list[str], rows: list[list]
+) -> Chart:
+    """Vertical columns over time with a value axis; labels thinned out when there are many."""
+    dom_id = f"chart-{slug}"
+    height, left, bottom, top_pad = 300, 56, 40, 24
+    plot_w, plot_h = WIDTH - left - 8, height - bottom - top_pad
+    top = max((v for _label, v in items), default=0) or 1
+    step = _nice_step(top)
+    axis_top = ((top + step - 1) // step) * step
+    parts = _svg_open(dom_id, height, title, description)
+    for tick in range(0, axis_top + 1, step):
+        y = top_pad + plot_h - plot_h * tick / axis_top
+        parts.append(
+            f'<line x1="{left}" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dde2e5"/>'
+            f'<text x="{left - 8}" y="{y + 5:.1f}" text-anchor="end" fill="#555" font-size="12">'
+            f"{escape(fmt_int(tick))}</text>"
+        )
+    n = max(1, len(items))
+    slot = plot_w / n
+    every = max(1, -(-n // 12))  # at most about twelve month labels
+    for i, (label, value) in enumerate(items):
+        x = left + i * slot
+        h = plot_h * value / axis_top
+        y = top_pad + plot_h - h
+        parts.append(
+            f'<rect x="{x + slot * 0.12:.1f}" y="{y:.1f}" width="{slot * 0.76:.1f}" height="{h:.1f}" fill="{TEAL}">'
+            f"<title>{escape(label)}: {escape(fmt_int(value))}</title></rect>"
+        )
+        if (len(items) - 1 - i) % every == 0:
+            last = i == len(items) - 1 and n > 6
+            anchor, tx = ("end", x + slot) if last else ("middle", x + slot / 2)
+            parts.append(
+                f'<text x="{tx:.1f}" y="{height - bottom + 18}" text-anchor="{anchor}" fill="#333" '
+                f'font-size="12">{escape(label)}</text>'
+            )
+            if value:
+                parts.append(
+                    f'<text x="{x + slot / 2:.1f}" y="{y - 6:.1f}" text-anchor="middle" fill="#222" '
+                    f'font-size="12" font-weight="600">{escape(fmt_int(value))}</text>'
+                )
+    parts.append(f'<line x1="{left}" x2="{WIDTH}" y1="{top_pad + plot_h}" y2="{top_pad + plot_h}" stroke="#555"/>')
+    if not items:
+        parts.append(f'<text x="{left + 8}" y="{top_pad + 20}" fill="#555">{escape(_("No data yet."))}</text>')
+    parts.append("</svg>")
+    return Chart(slug, title, description, mark_safe("".join(parts)), columns, rows)  # noqa: S308
+
+
+def _nice_step(top: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+        if top / step <= 5:
+            return step
+    return 10 ** len(str(top // 5))
+
+
+# --- the dashboard's charts -------------------------------------------------------------
+
+REPORTING_SERIES = [
+    ("on_time", "#1a7f37", "solid", "#fff"),
+    ("late", "#f0a030", "hatch", "#222"),
+    ("missing", "#b42318", "cross", "#fff"),
+    ("awaited", "#c9ced6", "dots", "#222"),
+]
+PROGRESS_SERIES = [
+    ("not_started", "#d5d9de", "grid", "#222"),
+    ("planned", "#9cc7e4", "dots", "#222"),
+    ("in_progress", TEAL, "hatch", "#fff"),
+    ("achieved", "#1a7f37", "solid", "#fff"),
+]
+CHART_SLUGS = ("signatures", "continents", "countries", "commitments", "reporting", "progress")
+
+
+def _commitment_label(row: dict) -> str:
+    label = f"{row['code']} · {row['title']}"
+    return f"{label} ({_('required')})" if row["is_required"] else label
+
+
+def _period_label(row: dict) -> str:
+    return _("%(period)s · due %(date)s") % {
+        "period": row["label"],
+        "date": formats.date_format(row["due"], "DATE_FORMAT"),
+    }
+
+
+def dashboard_charts(data: dict) -> dict[str, Chart]:
+    """The six charts of the dashboard, by slug, from dashboard.dashboard_data()."""
+
+    charts: dict[str, Chart] = {}
+    total = data["signatories"]
+
+    # signatures over time
+    months = [(formats.date_format(r["month"], "M Y"), r["total"]) for r in data["timeline"]]
+    last = data["timeline"][-1]["total"] if data["timeline"] else 0
+    charts["signatures"] = column_chart(
+        slug="signatures",
+        title=_("Signatures over time"),
+        description=_("Cumulative number of verified signatories at the end of each month: %(n)s now.")
+        % {"n": fmt_int(last)},
+        items=months,
+        columns=[_("Month"), _("New signatories"), _("Signatories in total")],
+        rows=[[formats.date_format(r["month"], "YEAR_MONTH_FORMAT"), r["new"], r["total"]] for r in data["timeline"]],
+    )
+
+    # by continent
+    continent_rows = [
+        [dashboard.continent_name(r["code"]), r["signatories"], Percent(100 * r["signatories"] / total)]
+        for r in data["by_continent"]
+    ]
+    charts["continents"] = hbar_chart(
+        slug="continents",
+        title=_("Signatories by continent"),
+        description=", ".join(f"{row[0]}: {fmt_int(row[1])}" for row in continent_rows) or _("No data yet."),
+        items=[(row[0], row[1]) for row in continent_rows],
+        columns=[_("Continent"), _("Signatories"), _("Share")],
+        rows=continent_rows,
+        width=HALF_WIDTH,
+    )
+
+    # by country: the top 15 and the others together
+    countries = data["by_country"]
+    top, rest = countries[: dashboard.TOP_COUNTRIES], countries[dashboard.TOP_COUNTRIES :]
+    country_rows = [
+        [country_name(r["code"]) or r["code"], r["signatories"], Percent(100 * r["signatories"] / total)] for r in top
+    ]
+    if rest:
+        n_rest = sum(r["signatories"] for r in rest)
+        country_rows.append(
+            [
+                _("Other countries (%(n)s)") % {"n": fmt_int(len(rest))},
+                n_rest,
+                Percent(100 * n_rest / total),
+            ]
+        )
+    charts["countries"] = hbar_chart(
+        slug="countries",
+        title=_("Signatories by country"),
+        description=_("The %(n)s countries with the most signatories, then all the others together.")
+        % {"n": dashboard.TOP_COUNTRIES},
+        items=[(row[0], row[1]) for row in country_rows],
+        columns=[_("Country"), _("Signatories"), _("Share")],
+        rows=country_rows,
+        width=HALF_WIDTH,
+    )
+
+    # commitments taken
+    commitment_rows = [
+        [
+            f"{r['code']} · {r['title']}",
+            r["is_required"],
+            r["signatories"],
+            Percent(100 * r["signatories"] / total if total else 0),
+        ]
+        for r in data["commitments"]
+    ]
+    charts["commitments"] = hbar_chart(
+        slug="commitments",
+        title=_("Signatories who took on each commitment"),
+        description=_(
+            "How many of the %(n)s signatories took on each commitment; required commitments are taken on by all."
+        )
+        % {"n": fmt_int(total)},
+        items=[(_commitment_label(r), r["signatories"]) for r in data["commitments"]],
+        columns=[_("Commitment"), _("Required"), _("Signatories"), _("Share of signatories")],
+        rows=commitment_rows,
+    )
+
+    # reporting on time
+
+    rep_series = [
+        Series(key, str(REPORTING_STATES[key]), fill, pattern, text) for key, fill, pattern, text in REPORTING_SERIES
+    ]
+    reporting_rows = []
+    for r in data["reporting"]:
+        counts = r["counts"]
+        n = sum(counts.values())
+        row = [r["label"], r["due"]]
+        for s in rep_series:
+            row += [counts[s.key], Percent(100 * counts[s.key] / n if n else 0)]
+        reporting_rows.append(row)
+    rep_columns = [_("Period"), _("Due")]
+    for s in rep_series:
+        rep_columns += [s.label, _("%(state)s (share)") % {"state": s.label}]
+    charts["reporting"] = stacked_chart(
+        slug="reporting",
+        title=_("Reports on time, late and missing, per period"),
+        description=_(
+            "For each reporting period that has opened, how many signatories reported on time, late, not at all "
+            "after the due date, or not yet while the period is open."
+        ),
+        series=rep_series,
+        items=[(_period_label(r), r["counts"]) for r in data["reporting"]],
+        columns=rep_columns,
+        rows=reporting_rows,
+        note=_("A period that was already due when a city joined is not counted for that city."),
+    )
+
+    # progress per commitment
+    labels = dict(ProgressUpdate.Status.choices)
+    prog_series = [Series(key, str(labels[key]), fill, pattern, text) for key, fill, pattern, text in PROGRESS_SERIES]
+    progress_rows = []
+    for r in data["progress"]:
+        n = sum(r["counts"].values())
+        row = [f"{r['code']} · {r['title']}"]
+        for s in prog_series:
+            row += [r["counts"][s.key], Percent(100 * r["counts"][s.key] / n if n else 0)]
+        progress_rows.append(row)
+    prog_columns = [_("Commitment")]
+    for s in prog_series:
+        prog_columns += [s.label, _("%(state)s (share)") % {"state": s.label}]
+    charts["progress"] = stacked_chart(
+        slug="progress",
+        title=_("Progress on each commitment"),
+        description=_(
+            "Where the signatories stand on each commitment according to their most recent published report "
+            "(%(n)s reports)."
+        )
+        % {"n": fmt_int(data["progress_reports"])},
+        series=prog_series,
+        items=[(_commitment_label(r), r["counts"]) for r in data["progress"]],
+        columns=prog_columns,
+        rows=progress_rows,
+        empty_label=_("no report yet"),
+        note=pgettext(
+            "dashboard",
+            "Only submitted reports count, in their latest published version; drafts never do.",
+        ),
+    )
+    return charts

@@ -1,0 +1,45 @@
+"""The public dashboard and the CSV behind each of its charts. Read-only, thin."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from campaign.public import charts, dashboard
+
+
+def _campaign(request):
+    campaigns = dashboard.public_campaigns_for_dashboard()
+    campaign = dashboard.pick_campaign(campaigns, request.GET.get("campaign"))
+    if request.GET.get("campaign") and campaign is None:
+        raise Http404
+    return campaigns, campaign
+
+
+def dashboard_page(request):
+    campaigns, campaign = _campaign(request)
+    context = {"campaigns": campaigns, "campaign": campaign, "charts": []}
+    if campaign is not None:
+        data = dashboard.cached_dashboard_data(campaign)
+        built = charts.dashboard_charts(data)
+        query = f"?campaign={campaign.slug}" if request.GET.get("campaign") else ""
+        for chart in built.values():
+            chart.csv_url = f"{request.path}{chart.slug}.csv{query}"
+        context.update(data=data, charts=list(built.values()))
+    return render(request, "public/dashboard.html", context)
+
+
+def chart_csv(request, chart):
+    if chart not in charts.CHART_SLUGS:
+        raise Http404
+    _campaigns, campaign = _campaign(request)
+    if campaign is None:
+        raise Http404
+    built = charts.dashboard_charts(dashboard.cached_dashboard_data(campaign))[chart]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{slugify(chart)}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(built.columns)
+    writer.writerows(built.csv_rows)
+    return response

@@ -1,0 +1,183 @@
+"""The public signatory map, its GeoJSON and the embeddable counter and map. Read-only.
+
+- ``/map/signatories.geojson`` (no language prefix): see campaign/map_data.py for the
+  format, the reporting state and the version. Cached for a minute by browsers and proxies,
+  a strong ETag, 304 on If-None-Match; the body comes from Django's cache.
+- ``/<lang>/map/``: the map with filters and the list beside it (static/js/map.js).
+- ``/<lang>/embed/``: the snippets to copy, with a live preview.
+- ``/<lang>/embed/counter/`` and ``/<lang>/embed/map/``: the only pages other sites may
+  frame (no X-Frame-Options, ``Content-Security-Policy: frame-ancestors *``).
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+
+from accounts.geo import continent_choices
+from campaign.models import Campaign, Commitment
+from campaign.public import map_data
+
+GEOJSON_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400"
+EMBED_CACHE_CONTROL = "public, max-age=60"
+
+
+def _not_modified(request, etag: str) -> bool:
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    tags = parse_etags(header)
+    # If-None-Match uses the weak comparison: W/"x" matches "x".
+    return "*" in tags or any(t.removeprefix("W/") == etag for t in tags)
+
+
+@require_safe
+def signatories_geojson(request):
+    try:
+        filters = map_data.clean_filters(request.GET)
+    except map_data.InvalidFilter as error:
+        return JsonResponse(
+            {"error": _("Invalid value for the filter “%(name)s”.") % {"name": error.args[0]}}, status=400
+        )
+    version = map_data.data_version()
+    etag = map_data.etag_for(version, filters)
+    if _not_modified(request, etag):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(map_data.cached_body(version, filters, etag), content_type="application/geo+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = GEOJSON_CACHE_CONTROL
+    response["Access-Control-Allow-Origin"] = "*"  # open data: other sites may read it
+    return response
+
+
+def _public_campaigns():
+    return Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("-signing_opens", "-created")
+
+
+def _map_config(request, *, campaign: str = "", embed: bool = False, campaigns=()) -> dict:
+    """What static/js/map.js needs, passed to it with json_script."""
+    geojson = reverse("map_signatories_geojson")
+    if embed and campaign:
+        geojson += f"?campaign={campaign}"
+    return {
+        "geojson": geojson,
+        "tileUrl": settings.MAP_TILE_URL,
+        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "profileUrl": reverse("cities:detail", kwargs={"municipality_slug": "__slug__"}),
+        "embed": embed,
+        "campaigns": {c.slug: c.title for c in campaigns},
+        "states": dict(reporting_state_choices()),
+    }
+
+
+@require_safe
+def map_page(request):
+    campaigns = list(_public_campaigns())
+    commitments = (
+        Commitment.objects.filter(campaign__in=campaigns)
+        .select_related("campaign")
+        .order_by("campaign_id", "order", "code")
+    )
+    return render(
+        request,
+        "public/map.html",
+        {
+            "campaigns": campaigns,
+            "commitments": commitments,
+            "continents": continent_choices(),
+            "states": reporting_state_choices(),
+            "map_config": _map_config(request, campaigns=campaigns),
+        },
+    )
+
+
+def reporting_state_choices():
+    return [
+        (map_data.ON_TIME, _("Reports on time")),
+        (map_data.LATE, _("Report late or overdue")),
+        (map_data.NONE, _("No report due yet")),
+    ]
+
+
+def embeddable(view):
+    """Other sites may frame this page, and only this kind of page."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = "frame-ancestors *"
+        response.setdefault("Cache-Control", EMBED_CACHE_CONTROL)
+        return response
+
+    return xframe_options_exempt(wrapped)
+
+
+def _campaign_param(request) -> Campaign | None:
+    slug = (request.GET.get("campaign") or "").strip()
+    if not slug or not map_data.SLUG_RE.match(slug):
+        return None
+    return _public_campaigns().filter(slug=slug).first()
+
+
+@require_safe
+@embeddable
+def embed_counter(request):
+    campaign = _campaign_param(request)
+    return render(
+        request,
+        "public/embed_counter.html",
+        {
+            "campaign": campaign,
+            "count": map_data.signed_city_count(campaign.slug if campaign else ""),
+            "site_link": _site_link(campaign),
+        },
+    )
+
+
+@require_safe
+@embeddable
+def embed_map(request):
+    campaign = _campaign_param(request)
+    return render(
+        request,
+        "public/embed_map.html",
+        {
+            "campaign": campaign,
+            "site_link": _site_link(campaign, to_map=True),
+            "states": reporting_state_choices(),
+            "map_config": _map_config(
+                request,
+                campaign=campaign.slug if campaign else "",
+                embed=True,
+                campaigns=[campaign] if campaign else [],
+            ),
+        },
+    )
+
+
+def _site_link(campaign: Campaign | None, *, to_map: bool = False) -> str:
+    if to_map:
+        url = reverse("map")
+        return f"{url}?campaign={campaign.slug}" if campaign else url
+    return campaign.get_absolute_url() if campaign else reverse("home")
+
+
+@require_safe
+def embed_index(request):
+    campaigns = list(_public_campaigns())
+    return render(
+        request,
+        "public/embed_index.html",
+        {
+            "campaigns": campaigns,
+            "counter_url": request.build_absolute_uri(reverse("embed_counter")),
+            "map_url": request.build_absolute_uri(reverse("embed_map")),
+        },
+    )

@@ -1,0 +1,526 @@
+"""Open data: what the public may read, as querysets, API-ready dicts and CSV / JSON rows.
+
+One module decides what is public, for the read-only API (campaign/api.py) and for the
+downloads (campaign/opendata_views.py) alike:
+
+- campaigns: open or closed, never drafts;
+- signatories: pledges of those campaigns that are **verified**, plus those **withdrawn**
+  after having been verified. A withdrawn pledge stays in the open data, with its
+  ``withdrawn_at``, as the public record that the city signed and when it left (the city
+  profile keeps it too); drafts, submitted-not-yet-verified and rejected pledges never
+  appear. Signatories' council resolutions (private documents), officials' emails and
+  rejection or withdrawal reasons are never part of it;
+- reports: of those pledges, only what was submitted, read from the latest frozen
+  ``ReportVersion``; the live ``ProgressUpdate`` rows (which may hold unsubmitted edits)
+  are never read.
+
+Queries: every builder here runs a fixed number of queries per page or per chunk, whatever
+the number of rows (select_related for the one-to-one data, prefetch_related for lists).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.geo import continent_codes, continent_of, zone_named
+from accounts.names import country_name
+from campaign.models import Campaign, Commitment, ReportingPeriod
+from campaign.public.map_data import LATE, NONE, ON_TIME, reporting_state
+from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
+from pledges.staff.exports import neutralise
+
+PUBLIC_CAMPAIGN_STATUSES = (Campaign.Status.OPEN, Campaign.Status.CLOSED)
+PUBLIC_PLEDGE_STATUSES = (Pledge.Status.VERIFIED, Pledge.Status.WITHDRAWN)
+WITHDRAWN = "withdrawn"
+REPORTING_STATES = (ON_TIME, LATE, NONE, WITHDRAWN)
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+
+
+def licence() -> dict:
+    """The licence of the open data, from the settings (CC BY 4.0 unless changed)."""
+    return {
+        "name": getattr(settings, "OPEN_DATA_LICENCE", "CC BY 4.0"),
+        "url": getattr(settings, "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+        "attribution": getattr(settings, "OPEN_DATA_ATTRIBUTION", "Cities for Migration"),
+    }
+
+
+def countries_of_continent(code: str) -> list[str]:
+    code = (code or "").upper()
+    return sorted(country for country, continent in continent_codes().items() if continent == code)
+
+
+# --- querysets ------------------------------------------------------------------------------
+
+
+def public_campaigns():
+    return Campaign.objects.filter(status__in=PUBLIC_CAMPAIGN_STATUSES)
+
+
+def public_pledges():
+    """Verified pledges, and withdrawn ones that had been verified, of public campaigns."""
+    return Pledge.objects.filter(
+        status__in=PUBLIC_PLEDGE_STATUSES,
+        verified_at__isnull=False,
+        campaign__status__in=PUBLIC_CAMPAIGN_STATUSES,
+    )
+
+
+def _chosen_queryset():
+    return PledgeCommitment.objects.select_related("commitment").order_by("commitment__order", "commitment__code", "pk")
+
+
+def _submitted_reports_queryset():
+    return ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED).only(
+        "pk", "pledge_id", "period_id", "is_late", "submitted_at", "status"
+    )
+
+
+def signatories_queryset():
+    """Public pledges with everything a signatory record shows: 1 query + 3 prefetches."""
+    return (
+        public_pledges()
+        .select_related("campaign", "municipality")
+        .prefetch_related(
+            Prefetch("chosen", queryset=_chosen_queryset()),
+            Prefetch("reports", queryset=_submitted_reports_queryset(), to_attr="submitted_reports"),
+            Prefetch("campaign__periods", queryset=ReportingPeriod.objects.order_by("opens", "pk")),
+        )
+        .order_by("municipality__name", "campaign__slug", "pk")
+    )
+
+
+def commitments_queryset():
+    """Commitments of public campaigns, with how many public signatories chose each."""
+    chosen_by = (
+        PledgeCommitment.objects.filter(
+            commitment=OuterRef("pk"),
+            pledge__status=Pledge.Status.VERIFIED,
+            pledge__verified_at__isnull=False,
+        )
+        .order_by()
+        .values("commitment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Commitment.objects.filter(campaign__status__in=PUBLIC_CAMPAIGN_STATUSES)
+        .select_related("campaign")
+        .annotate(signatories=Coalesce(Subquery(chosen_by, output_field=IntegerField()), Value(0)))
+        .order_by("campaign__slug", "order", "code", "pk")
+    )
+
+
+def reports_queryset():
+    """The latest submitted version of each report of a public pledge: one query."""
+    newer = ReportVersion.objects.filter(report=OuterRef("report"), number__gt=OuterRef("number"))
+    return (
+        ReportVersion.objects.filter(
+            report__pledge__in=public_pledges(), report__status=ProgressReport.Status.SUBMITTED
+        )
+        .exclude(Exists(newer))
+        .select_related("report__period", "report__pledge__campaign", "report__pledge__municipality")
+        .order_by("report__period__due", "report__pledge__municipality__name", "report__pledge__campaign__slug", "pk")
+    )
+
+
+def public_municipalities_filter(prefix: str = "") -> Q:
+    """A Q on Municipality (or on ``prefix`` + municipality): it has a verified public pledge."""
+    return Q(
+        **{
+            f"{prefix}pledges__status": Pledge.Status.VERIFIED,
+            f"{prefix}pledges__verified_at__isnull": False,
+            f"{prefix}pledges__campaign__status__in": PUBLIC_CAMPAIGN_STATUSES,
+        }
+    )
+
+
+# --- records (the API and the JSON downloads share them) -------------------------------------
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(ZoneInfo("UTC")).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def municipality_record(m) -> dict:
+    return {
+        "id": m.pk,
+        "name": m.name,
+        "slug": m.slug,
+        "country": m.country,
+        "country_name": country_name(m.country) or m.country,
+        "continent": continent_of(m.country),
+        "geonames_id": m.geonames_id,
+        "latitude": m.latitude,
+        "longitude": m.longitude,
+        "population": m.population,
+        "kind": m.kind,
+    }
+
+
+def _zone(name: str) -> ZoneInfo:
+    return zone_named(name)
+
+
+def reporting_summary(pledge: Pledge, now: datetime | None = None) -> dict:
+    """How the signatory reports. Needs ``submitted_reports`` and ``campaign.periods``
+    prefetched (see ``signatories_queryset``). ``state`` is the map's (on_time, late, none),
+    or ``withdrawn`` for a withdrawn pledge."""
+    now = now or timezone.now()
+    submitted = list(pledge.submitted_reports)
+    periods = list(pledge.campaign.periods.all())
+    zone = _zone(pledge.municipality.time_zone)
+    if pledge.status == Pledge.Status.WITHDRAWN:
+        state = WITHDRAWN
+    else:
+        state = reporting_state(
+            due_dates=[(p.pk, p.due) for p in periods],
+            submitted={r.period_id: r for r in submitted},
+            today=now.astimezone(zone).date(),
+            joined=pledge.verified_at.astimezone(zone).date() if pledge.verified_at else None,
+        )
+    last = max((r.submitted_at for r in submitted if r.submitted_at), default=None)
+    return {
+        "state": state,
+        "reports_submitted": len(submitted),
+        "reports_late": sum(1 for r in submitted if r.is_late),
+        "last_submitted_at": _iso(last),
+    }
+
+
+def signatory_record(pledge: Pledge, now: datetime | None = None) -> dict:
+    return {
+        "id": pledge.pk,
+        "campaign": pledge.campaign.slug,
+        "municipality": municipality_record(pledge.municipality),
+        "status": pledge.status,
+        "signatory_name": pledge.signatory_name,
+        "signatory_title": pledge.signatory_title,
+        "signed_on": _iso(pledge.signed_on),
+        "verified_at": _iso(pledge.verified_at),
+        "withdrawn_at": _iso(pledge.withdrawn_at) if pledge.status == Pledge.Status.WITHDRAWN else None,
+        "statement": pledge.statement,
+        "commitments": [
+            {"code": pc.commitment.code, "target": pc.target, "target_date": _iso(pc.target_date)}
+            for pc in pledge.chosen.all()
+        ],
+        "reporting": reporting_summary(pledge, now),
+    }
+
+
+def commitment_record(c: Commitment, *, translations: bool = False) -> dict:
+    """In the active language, falling back to English (modeltranslation). With
+    ``translations``, also every language's own title and description (empty if missing)."""
+    record = {
+        "id": c.pk,
+        "campaign": c.campaign.slug,
+        "code": c.code,
+        "theme": c.theme,
+        "theme_label": str(c.get_theme_display()),
+        "title": c.title,
+        "description": c.description,
+        "required": c.is_required,
+        "order": c.order,
+        "sdg_targets": list(c.sdg_targets or []),
+        "gcm_objectives": list(c.gcm_objectives or []),
+        "nua_paragraphs": list(c.nua_paragraphs or []),
+        "signatories": getattr(c, "signatories", None),
+    }
+    if translations:
+        record["translations"] = {
+            code: {
+                "title": getattr(c, f"title_{code}", "") or "",
+                "description": getattr(c, f"description_{code}", "") or "",
+            }
+            for code in LANGUAGE_CODES
+        }
+    return record
+
+
+def _update_record(u: dict) -> dict:
+    return {
+        "commitment_id": u.get("commitment_id"),
+        "code": u.get("code", ""),
+        "status": u.get("status", ""),
+        "narrative": u.get("narrative", ""),
+        "evidence_links": list(u.get("evidence_links") or []),
+        "figures": u.get("figures", ""),
+    }
+
+
+def report_record(version: ReportVersion) -> dict:
+    report = version.report
+    pledge = report.pledge
+    period = report.period
+    return {
+        "id": report.pk,
+        "pledge": pledge.pk,
+        "campaign": pledge.campaign.slug,
+        "municipality": municipality_record(pledge.municipality),
+        "period": {"id": period.pk, "label": period.label, "opens": _iso(period.opens), "due": _iso(period.due)},
+        "first_submitted_at": _iso(report.first_submitted_at),
+        "submitted_at": _iso(version.submitted_at),
+        "is_late": report.is_late,
+        "version": version.number,
+        "updates": [_update_record(u) for u in (version.content or {}).get("updates", [])],
+    }
+
+
+# --- download filters -------------------------------------------------------------------------
+
+
+def for_campaign(queryset, campaign: Campaign | None, path: str):
+    return queryset.filter(**{path: campaign}) if campaign is not None else queryset
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+SIGNATORY_COLUMNS = [
+    ("pledge_id", _("The pledge's stable identifier (the same as in the API).")),
+    ("campaign", _("The campaign's slug.")),
+    ("municipality_id", _("The municipality's identifier in this directory.")),
+    ("municipality", _("The municipality's name.")),
+    ("municipality_slug", _("The municipality's slug, as in its profile's address.")),
+    ("country", _("ISO 3166-1 alpha-2 country code, such as BE.")),
+    ("continent", _("GeoNames continent code: AF, AS, EU, NA, OC or SA.")),
+    ("geonames_id", _("GeoNames identifier, empty for places the campaign team added.")),
+    ("latitude", _("Latitude in decimal degrees (WGS 84).")),
+    ("longitude", _("Longitude in decimal degrees (WGS 84).")),
+    ("population", _("Population, as GeoNames gives it.")),
+    ("kind", _("municipality, metropolitan or regional (government).")),
+    ("status", _("verified, or withdrawn (the city left after signing).")),
+    ("signatory_name", _("Who signed for the city.")),
+    ("signatory_title", _("The signatory's title, usually mayor or governor.")),
+    ("signed_on", _("The day the pledge was signed (YYYY-MM-DD).")),
+    ("verified_at", _("When the campaign team verified the pledge (UTC, ISO 8601).")),
+    ("withdrawn_at", _("When the city withdrew, if it did (UTC, ISO 8601).")),
+    ("statement", _("The city's public statement.")),
+    ("commitment_codes", _("Codes of the commitments the city chose, separated by spaces.")),
+    (
+        "reporting_state",
+        _("on_time, late (a report is missing or was late), none (nothing due yet) or withdrawn."),
+    ),
+    ("reports_submitted", _("How many progress reports the city submitted.")),
+    ("reports_late", _("How many of them were first submitted after their due date.")),
+]
+
+COMMITMENT_COLUMNS = [
+    ("commitment_id", _("The commitment's stable identifier.")),
+    ("campaign", _("The campaign's slug.")),
+    ("code", _("Short and stable code, unique within the campaign, such as RIGHTS-1.")),
+    ("theme", _("Theme code, such as rights or services.")),
+    ("required", _("true if every signatory takes it on.")),
+    ("order", _("Position in the campaign's list.")),
+    ("title_en", _("Title in English.")),
+    ("title_fr", _("Title in French (empty if not translated).")),
+    ("title_es", _("Title in Spanish (empty if not translated).")),
+    ("description_en", _("Description in English.")),
+    ("description_fr", _("Description in French.")),
+    ("description_es", _("Description in Spanish.")),
+    ("sdg_targets", _("Sustainable Development Goal targets, separated by spaces.")),
+    ("gcm_objectives", _("Global Compact for Migration objectives, separated by spaces.")),
+    ("nua_paragraphs", _("New Urban Agenda paragraphs, separated by spaces.")),
+    ("signatories", _("How many verified signatories chose it.")),
+]
+
+REPORT_COLUMNS = [
+    ("report_id", _("The report's stable identifier (one report per pledge and period).")),
+    ("pledge_id", _("The pledge the report belongs to.")),
+    ("campaign", _("The campaign's slug.")),
+    ("municipality_id", _("The municipality's identifier in this directory.")),
+    ("municipality", _("The municipality's name.")),
+    ("country", _("ISO 3166-1 alpha-2 country code.")),
+    ("geonames_id", _("GeoNames identifier.")),
+    ("period_id", _("The reporting period's identifier.")),
+    ("period", _("The reporting period's label.")),
+    ("period_due", _("The period's due date.")),
+    ("version", _("The submitted version shown (corrections add versions).")),
+    ("first_submitted_at", _("When the report was first submitted (UTC).")),
+    ("submitted_at", _("When this version was submitted (UTC).")),
+    ("late", _("true if first submitted after the due date, in the city's time zone.")),
+    ("commitment_code", _("The commitment this row reports on: one row per commitment.")),
+    ("progress_status", _("not_started, planned, in_progress or achieved.")),
+    ("narrative", _("What was done.")),
+    ("evidence_links", _("Links to evidence, separated by spaces.")),
+    ("figures", _("Figures the city gave, as written.")),
+]
+
+
+def _spaced(values) -> str:
+    return " ".join(str(v) for v in values or [])
+
+
+def signatory_rows(pledges: Iterable[Pledge]) -> Iterator[list]:
+    now = timezone.now()
+    for pledge in pledges:
+        r = signatory_record(pledge, now)
+        m = r["municipality"]
+        yield [
+            r["id"],
+            r["campaign"],
+            m["id"],
+            m["name"],
+            m["slug"],
+            m["country"],
+            m["continent"],
+            m["geonames_id"],
+            m["latitude"],
+            m["longitude"],
+            m["population"],
+            m["kind"],
+            r["status"],
+            r["signatory_name"],
+            r["signatory_title"],
+            r["signed_on"],
+            r["verified_at"],
+            r["withdrawn_at"],
+            r["statement"],
+            _spaced(c["code"] for c in r["commitments"]),
+            r["reporting"]["state"],
+            r["reporting"]["reports_submitted"],
+            r["reporting"]["reports_late"],
+        ]
+
+
+def commitment_rows(commitments: Iterable[Commitment]) -> Iterator[list]:
+    for c in commitments:
+        yield [
+            c.pk,
+            c.campaign.slug,
+            c.code,
+            c.theme,
+            c.is_required,
+            c.order,
+            *(getattr(c, f"title_{code}", "") for code in ("en", "fr", "es")),
+            *(getattr(c, f"description_{code}", "") for code in ("en", "fr", "es")),
+            _spaced(c.sdg_targets),
+            _spaced(c.gcm_objectives),
+            _spaced(c.nua_paragraphs),
+            getattr(c, "signatories", 0),
+        ]
+
+
+def report_rows(versions: Iterable[ReportVersion]) -> Iterator[list]:
+    for version in versions:
+        r = report_record(version)
+        m = r["municipality"]
+        for u in r["updates"] or [{}]:
+            yield [
+                r["id"],
+                r["pledge"],
+                r["campaign"],
+                m["id"],
+                m["name"],
+                m["country"],
+                m["geonames_id"],
+                r["period"]["id"],
+                r["period"]["label"],
+                r["period"]["due"],
+                r["version"],
+                r["first_submitted_at"],
+                r["submitted_at"],
+                r["is_late"],
+                u.get("code", ""),
+                u.get("status", ""),
+                u.get("narrative", ""),
+                _spaced(u.get("evidence_links")),
+                u.get("figures", ""),
+            ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def stream_csv(columns: list[tuple[str, str]], rows: Iterable[list]) -> Iterator[str]:
+    """CSV text, one line at a time, preceded by a byte order mark (Excel reads UTF-8 right);
+    every cell neutralised against formula injection (a leading quote before = + - @ tab CR)."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow([name for name, _help in columns])
+    for row in rows:
+        yield writer.writerow([neutralise(v) for v in row])
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def iterate(queryset, chunk_size: int = 500):
+    """Rows in chunks: prefetches run once per chunk, memory stays flat."""
+    return queryset.iterator(chunk_size=chunk_size)
+
+
+def stream_json(count: int, records: Iterable[dict], *, generated_at: datetime | None = None) -> Iterator[str]:
+    """``{"generated_at", "licence", "count", "results": [...]}``, written as it goes."""
+    head = {
+        "generated_at": _iso(generated_at or timezone.now()),
+        "licence": licence(),
+        "count": count,
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
+    first = True
+    for record in records:
+        yield ("" if first else ",") + "\n" + json.dumps(record, ensure_ascii=False)
+        first = False
+    yield "\n]}\n"
+
+
+def dated_filename(kind: str, extension: str, campaign: Campaign | None, on: date) -> str:
+    prefix = campaign.slug if campaign is not None else "cities-for-migration"
+    return f"{prefix}-{kind}-{on.isoformat()}.{extension}"
+
+
+# --- what the open data page says ---------------------------------------------------------------
+
+DOWNLOAD_DESCRIPTIONS = [
+    (
+        "signatories",
+        _("Signatories"),
+        _(
+            "One row per verified pledge, and per pledge withdrawn after it was verified (with the day it was "
+            "withdrawn): the city, its identifiers and position, the signatory, the statement, the commitments "
+            "chosen and how the city reports."
+        ),
+    ),
+    (
+        "commitments",
+        _("Commitments"),
+        _(
+            "The commitments a city can take on, with their theme, their links to the Sustainable Development "
+            "Goals, the Global Compact for Migration and the New Urban Agenda, in English, French and Spanish."
+        ),
+    ),
+    (
+        "reports",
+        _("Progress reports"),
+        _(
+            "One row per commitment of each submitted progress report, as last submitted: status, what was done, "
+            "evidence and figures. Drafts are never published."
+        ),
+    ),
+]
+
+API_ENDPOINTS = [
+    ("/api/v1/signatories/", _("Signatories (verified and withdrawn pledges)."), "?country=BE&page_size=20"),
+    ("/api/v1/signatories/{id}/", _("One signatory."), ""),
+    ("/api/v1/campaigns/", _("Open and closed campaigns, with their reporting periods."), ""),
+    ("/api/v1/commitments/", _("Commitments, in the language asked for."), "?required=true&lang=fr"),
+    ("/api/v1/reports/", _("The latest submitted version of each progress report."), "?since=2025-01-01"),
+    ("/api/v1/municipalities/directory/", _("The municipality directory, with filters."), "?has_signed=true"),
+    ("/api/v1/municipalities/{id}/", _("One municipality and its public pledges."), ""),
+    ("/api/v1/municipalities/", _("Autocomplete: up to 20 places whose name starts with the text."), "?search=Malines"),
+]

@@ -1,0 +1,118 @@
+"""Open data downloads (/data/..., no language prefix) and the open data page (/<lang>/open-data/).
+
+Downloads are streamed: rows are read in chunks (a fixed number of queries per chunk) and
+written as they go, so that thousands of signatories never sit in memory at once. CSVs are
+UTF-8 with a byte order mark and every cell is neutralised against formula injection; JSON
+has a small envelope ``{generated_at, licence, count, results}``. Both may be narrowed to
+one campaign with ``?campaign=<slug>`` (404 for a campaign that is not public).
+"""
+
+from django.conf import settings
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.http import require_GET
+
+from campaign.public import opendata
+
+CACHE_CONTROL = "public, max-age=300"
+
+DATASETS = {
+    "signatories": (
+        opendata.signatories_queryset,
+        "campaign",
+        opendata.SIGNATORY_COLUMNS,
+        opendata.signatory_rows,
+        opendata.signatory_record,
+    ),
+    "commitments": (
+        opendata.commitments_queryset,
+        "campaign",
+        opendata.COMMITMENT_COLUMNS,
+        opendata.commitment_rows,
+        opendata.commitment_record,
+    ),
+    "reports": (
+        opendata.reports_queryset,
+        "report__pledge__campaign",
+        opendata.REPORT_COLUMNS,
+        opendata.report_rows,
+        opendata.report_record,
+    ),
+}
+
+
+def _campaign(request):
+    slug = (request.GET.get("campaign") or "").strip()
+    if not slug:
+        return None
+    campaign = opendata.public_campaigns().filter(slug=slug[:80]).first()
+    if campaign is None:
+        raise Http404("No such public campaign.")
+    return campaign
+
+
+def _response(content, content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = CACHE_CONTROL
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def download(request, dataset: str, extension: str):
+    if dataset not in DATASETS or extension not in ("csv", "json"):
+        raise Http404
+    build_queryset, campaign_path, columns, rows, record = DATASETS[dataset]
+    campaign = _campaign(request)
+    queryset = opendata.for_campaign(build_queryset(), campaign, campaign_path)
+    now = timezone.now()
+    filename = opendata.dated_filename(dataset, extension, campaign, now.date())
+    if extension == "csv":
+        body = opendata.stream_csv(columns, rows(opendata.iterate(queryset)))
+        return _response(body, "text/csv; charset=utf-8", filename)
+
+    # JSON texts in English, whatever the visitor's language: a download is a stable file.
+    def records():
+        with translation.override("en"):
+            for obj in opendata.iterate(queryset):
+                if dataset == "commitments":
+                    yield record(obj, translations=True)
+                elif dataset == "signatories":
+                    yield record(obj, now)
+                else:
+                    yield record(obj)
+
+    count = queryset.count()
+    body = opendata.stream_json(count, records(), generated_at=now)
+    return _response(body, "application/json; charset=utf-8", filename)
+
+
+def open_data_page(request):
+    base = settings.SITE_URL
+    downloads = [
+        {
+            "name": name,
+            "title": title,
+            "description": description,
+            "csv": reverse("opendata-download", args=[name, "csv"]),
+            "json": reverse("opendata-download", args=[name, "json"]),
+            "columns": DATASETS[name][2],
+        }
+        for name, title, description in opendata.DOWNLOAD_DESCRIPTIONS
+    ]
+    campaigns = list(opendata.public_campaigns().order_by("-signing_opens", "slug"))
+    return render(
+        request,
+        "public/open_data.html",
+        {
+            "downloads": downloads,
+            "campaigns": campaigns,
+            "example_campaign": campaigns[0].slug if campaigns else "cities-pledge",
+            "licence": opendata.licence(),
+            "site_url": base,
+            "api_endpoints": opendata.API_ENDPOINTS,
+        },
+    )

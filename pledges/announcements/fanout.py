@@ -1,0 +1,74 @@
+"""The work of sending an announcement, as the Celery tasks do it: who receives it, and
+one queued delivery per recipient. The services that start it are in services.py."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from campaign.outbox.emails import queue_email
+from campaign.outbox.models import EmailCategory, EmailDelivery
+from pledges.models import Announcement
+
+RECIPIENT_PLEDGE_STATUSES = ("submitted", "verified")
+
+
+ANNOUNCEMENT_TEMPLATE = "announcement"
+
+
+def announcement_recipients(campaign_id: int):
+    """Active users approved for a municipality whose pledge to this campaign is submitted or verified."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__status=Membership.Status.APPROVED,
+            memberships__municipality__pledges__campaign_id=campaign_id,
+            memberships__municipality__pledges__status__in=RECIPIENT_PLEDGE_STATUSES,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def announcement_recipient_ids(campaign_id: int) -> list[int]:
+    return list(announcement_recipients(campaign_id).values_list("pk", flat=True))
+
+
+def record_total(announcement: Announcement, total: int) -> None:
+    """The fan-out's own count of recipients, which may differ from the count at sending."""
+    Announcement.objects.filter(pk=announcement.pk).update(total=total, updated_at=timezone.now())
+    if total == 0:
+        Announcement.objects.filter(pk=announcement.pk).update(status=Announcement.Status.SENT)
+
+
+def announcement_context(announcement: Announcement) -> dict:
+    return {
+        "announcement_id": announcement.pk,
+        "subject": announcement.subject,
+        "body": announcement.body,
+        "announcement_language": announcement.language,
+        "campaign_title": str(announcement.campaign),
+    }
+
+
+def queue_announcement_batch(announcement_id: int, user_ids: list[int]) -> int:
+    """Queue one delivery per user. Returns how many rows were new."""
+    announcement = Announcement.objects.select_related("campaign").filter(pk=announcement_id).first()
+    if announcement is None or announcement.status == Announcement.Status.DRAFT:
+        return 0
+    context = announcement_context(announcement)
+    existing = set(
+        EmailDelivery.objects.filter(group_key=announcement.delivery_group, recipient_id__in=user_ids).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    with transaction.atomic():
+        for user_id in user_ids:
+            queue_email(
+                template=ANNOUNCEMENT_TEMPLATE,
+                to_user_id=user_id,
+                context=context,
+                category=EmailCategory.ANNOUNCEMENT,
+                idempotency_key=f"announcement:{announcement_id}:{user_id}",
+                group_key=announcement.delivery_group,
+            )
+    return len(set(user_ids) - existing)

@@ -1,0 +1,195 @@
+"""A private iCalendar feed of a pledge's reporting dates, for the officials' calendar apps.
+
+- `/calendar/<token>.ics` (no language prefix: calendar apps fetch it): one all-day event per
+  reporting period's due date and one for the day it opens, in the language most of the
+  city's officials prefer, with a link to the report page. Anyone with the address can read
+  it, so the token is long and random, and the officials can replace it.
+- `/<lang>/reports/calendar/<pledge_pk>/`: the officials of the city see the address and can
+  reset it (POST `.../reset/`). Anyone else gets a 404.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import Counter
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from icalendar import Calendar, Event
+
+from accounts.access import can_act_for
+from accounts.models import Membership
+from campaign.models import ReportingPeriod
+from pledges.models import Pledge, PledgeCalendar
+from pledges.reminders import zone_of
+
+log = logging.getLogger(__name__)
+
+TOKEN_BYTES = 32  # 43 URL-safe characters
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+def _require_official(actor, pledge: Pledge) -> None:
+    if not can_act_for(actor, pledge.municipality_id):
+        raise PermissionDenied(_("You do not act for this municipality."))
+
+
+def calendar_get_or_create(*, actor, pledge: Pledge) -> PledgeCalendar:
+    """The pledge's feed, created the first time an official of the city asks for it."""
+    _require_official(actor, pledge)
+    existing = PledgeCalendar.objects.filter(pledge=pledge).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            created = PledgeCalendar.objects.create(pledge=pledge, token=_new_token())
+    except IntegrityError:  # two first requests at once: the other one won
+        return PledgeCalendar.objects.get(pledge=pledge)
+    log.info("calendar feed of pledge %s created by user %s", pledge.pk, actor.pk)
+    return created
+
+
+@transaction.atomic
+def calendar_reset_token(*, actor, pledge: Pledge) -> PledgeCalendar:
+    """A new secret address; the old one stops working at once."""
+    _require_official(actor, pledge)
+    feed = PledgeCalendar.objects.select_for_update().filter(pledge=pledge).first()
+    if feed is None:
+        feed = PledgeCalendar(pledge=pledge)
+    feed.token = _new_token()
+    feed.save()
+    log.info("calendar feed of pledge %s reset by user %s", pledge.pk, actor.pk)
+    return feed
+
+
+def feed_url(feed: PledgeCalendar) -> str:
+    return settings.SITE_URL + reverse("calendar_feed", args=[feed.token])
+
+
+# --- the iCalendar document ---------------------------------------------------------------
+
+
+def officials_language(pledge: Pledge) -> str:
+    """The language most of the city's approved officials prefer (ties: the site's order)."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    counts = Counter(
+        code
+        for code in Membership.objects.filter(
+            municipality_id=pledge.municipality_id, status=Membership.Status.APPROVED
+        ).values_list("user__preferred_language", flat=True)
+        if code in languages
+    )
+    if not counts:
+        return settings.LANGUAGE_CODE
+    return max(counts, key=lambda code: (counts[code], -languages.index(code)))
+
+
+def _uid(pledge: Pledge, period: ReportingPeriod, what: str) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"pledge-{pledge.pk}-period-{period.pk}-{what}@{host}"
+
+
+def build_calendar(pledge: Pledge, *, language: str | None = None, now: datetime | None = None) -> bytes:
+    """The feed as bytes (CRLF line endings, folded lines, escaped text: the icalendar package)."""
+    now = now or timezone.now()
+    language = language or officials_language(pledge)
+    municipality = pledge.municipality.name
+    calendar = Calendar()
+    calendar.add("prodid", "-//Cities for Migration//Reporting calendar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    with translation.override(language):
+        calendar.add("x-wr-calname", _("Reporting: %(municipality)s") % {"municipality": municipality})
+        calendar.add("x-wr-timezone", pledge.municipality.time_zone or "UTC")
+        calendar.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT12H")
+        verified_on = None
+        if pledge.verified_at:
+            verified_on = pledge.verified_at.astimezone(zone_of(pledge.municipality)).date()
+        for period in ReportingPeriod.objects.filter(campaign_id=pledge.campaign_id).order_by("opens", "pk"):
+            if verified_on and period.due < verified_on:
+                continue  # already due when the city joined: not owed
+            label = str(period.label)
+            link = settings.SITE_URL + reverse("reports:edit", args=[pledge.pk, period.pk])
+            texts = {"municipality": municipality, "period": label}
+            for what, day, summary in (
+                ("opens", period.opens, _("Reporting opens: %(municipality)s, %(period)s") % texts),
+                ("due", period.due, _("Progress report due: %(municipality)s, %(period)s") % texts),
+            ):
+                event = Event()
+                event.add("uid", _uid(pledge, period, what))
+                event.add("dtstamp", now)
+                event.add("dtstart", day)
+                event.add("dtend", day + timedelta(days=1))
+                event.add("summary", summary)
+                event.add("description", _("File or read the report here: %(link)s") % {"link": link})
+                event.add("url", link)
+                event.add("transp", "TRANSPARENT")
+                calendar.add_component(event)
+    return calendar.to_ical()
+
+
+# --- views --------------------------------------------------------------------------------
+
+
+@require_GET
+def feed(request, token):
+    """The .ics file. No login: calendar apps cannot log in; the token is the secret."""
+    entry = get_object_or_404(
+        PledgeCalendar.objects.select_related("pledge__municipality", "pledge__campaign"), token=token
+    )
+    pledge = entry.pledge
+    if pledge.status == Pledge.Status.WITHDRAWN:
+        raise Http404
+    response = HttpResponse(build_calendar(pledge), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="reporting-{pledge.municipality.slug}.ics"'
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _official_pledge(request, pledge_pk) -> Pledge:
+    """404 unless the user is an approved official of the pledge's city: nobody learns
+    which pledges exist."""
+    pledge = get_object_or_404(Pledge.objects.select_related("campaign", "municipality"), pk=pledge_pk)
+    if not can_act_for(request.user, pledge.municipality_id):
+        raise Http404
+    return pledge
+
+
+@login_required
+@require_GET
+def calendar_page(request, pledge_pk):
+    pledge = _official_pledge(request, pledge_pk)
+    entry = calendar_get_or_create(actor=request.user, pledge=pledge)
+    context = {"pledge": pledge, "calendar_url": feed_url(entry)}
+    return render(request, "pledges/calendar_feed_page.html", context)
+
+
+@login_required
+@require_POST
+def calendar_reset(request, pledge_pk):
+    pledge = _official_pledge(request, pledge_pk)
+    calendar_reset_token(actor=request.user, pledge=pledge)
+    messages.success(request, _("The calendar has a new address. The old address no longer works."))
+    return redirect("calendar:page", pledge_pk=pledge.pk)

@@ -1,0 +1,21 @@
+"""The campaign team's work queue (namespace "staff"). Staff only, MFA enforced by middleware."""
+
+from django.urls import path
+
+from pledges.staff import views as staff_views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", staff_views.dashboard, name="dashboard"),
+    path("memberships/", staff_views.memberships, name="memberships"),
+    path("memberships/approve/", staff_views.memberships_approve, name="memberships_approve"),
+    path("memberships/<int:pk>/refuse/", staff_views.membership_refuse, name="membership_refuse"),
+    path("pledges/", staff_views.pledges, name="pledges"),
+    path("pledges/verify/", staff_views.pledges_verify, name="pledges_verify"),
+    path("pledges/<int:pk>/", staff_views.pledge_detail, name="pledge_detail"),
+    path("pledges/<int:pk>/reject/", staff_views.pledge_reject, name="pledge_reject"),
+    path("overdue/", staff_views.overdue, name="overdue"),
+    path("export/<slug:slug>/pledges.csv", staff_views.export_pledges, name="export_pledges"),
+    path("export/<slug:slug>/reports.csv", staff_views.export_reports, name="export_reports"),
+]

@@ -1,0 +1,341 @@
+"""The campaign team's work queue: approve officials, verify pledges, see overdue reports,
+export. Staff only (the middleware also demands MFA when STAFF_REQUIRE_MFA is on).
+
+Every change goes through the services, one item at a time, each in its own transaction:
+a bulk action reports how many succeeded and which failed and why.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import services as account_services
+from accounts.access import is_campaign_admin
+from accounts.models import Membership
+from accounts.names import country_name
+from accounts.services import email_domain_matches
+from campaign.models import Campaign
+from pledges import queries, services
+from pledges.models import Pledge
+from pledges.staff import exports
+from pledges.staff.forms import (
+    MembershipSelectionForm,
+    OverdueFilterForm,
+    PledgeFilterForm,
+    PledgeSelectionForm,
+    ReasonForm,
+)
+
+
+def staff_required(view):
+    """Anonymous users go to the login page; signed-in users who are not staff get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_campaign_admin(request.user):
+            raise PermissionDenied(_("Only campaign admins can open the work queue."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _url(name: str, pk: int, fallback: str) -> str:
+    """A page another part of the product serves: its named URL, or its documented path."""
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return f"/{get_language()}/{fallback}"
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("You may not do this.")
+
+
+def _checked(form) -> set[str]:
+    """Rows ticked before a failed submission stay ticked."""
+    return set(form.data.getlist("selected")) if form.is_bound else set()
+
+
+def _run_bulk(request, items: Iterable, act: Callable, describe: Callable, done_message: Callable[[int], str]):
+    """Call the service for each item; each call is its own transaction."""
+    done, failed = 0, []
+    for item in items:
+        try:
+            act(item)
+        except (ValidationError, PermissionDenied) as exc:
+            failed.append(f"{describe(item)}: {_error_text(exc)}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, done_message(done))
+    if failed:
+        messages.error(
+            request,
+            ngettext(
+                "%(count)d could not be done: %(details)s",
+                "%(count)d could not be done: %(details)s",
+                len(failed),
+            )
+            % {"count": len(failed), "details": "; ".join(failed)},
+        )
+
+
+# --- dashboard --------------------------------------------------------------------------
+
+
+@staff_required
+def dashboard(request):
+    return render(
+        request,
+        "staff/dashboard.html",
+        {"counts": queries.queue_counts(), "campaigns": Campaign.objects.order_by("title")},
+    )
+
+
+# --- membership requests ----------------------------------------------------------------
+
+
+def _membership_rows(memberships, refuse_forms):
+    rows = []
+    for membership in memberships:
+        letter_url = (
+            _url("accounts:membership_letter", membership.pk, f"accounts/memberships/{membership.pk}/letter/")
+            if membership.evidence_letter
+            else ""
+        )
+        rows.append(
+            {
+                "membership": membership,
+                "domain_matches": bool(membership.evidence_email)
+                and email_domain_matches(membership.evidence_email, membership.municipality),
+                "evidence_confirmed": bool(membership.evidence_email)
+                and getattr(membership, "evidence_confirmed", False),
+                "letter_url": letter_url,
+                "refuse_form": refuse_forms.get(membership.pk) or ReasonForm(prefix=f"refuse-{membership.pk}"),
+            }
+        )
+    return rows
+
+
+def _render_memberships(request, *, bulk_form=None, refuse_forms=None, status=200):
+    memberships = list(queries.pending_memberships())
+    bulk_form = bulk_form or MembershipSelectionForm()
+    return render(
+        request,
+        "staff/memberships.html",
+        {
+            "rows": _membership_rows(memberships, refuse_forms or {}),
+            "bulk_form": bulk_form,
+            "checked": _checked(bulk_form),
+            "counts": queries.queue_counts(),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def memberships(request):
+    return _render_memberships(request)
+
+
+@staff_required
+@require_POST
+def memberships_approve(request):
+    form = MembershipSelectionForm(request.POST)
+    if not form.is_valid():
+        return _render_memberships(request, bulk_form=form, status=400)
+    _run_bulk(
+        request,
+        form.cleaned_data["selected"],
+        lambda m: account_services.membership_approve(actor=request.user, membership=m),
+        lambda m: f"{m.user.email} – {m.municipality.name}",
+        lambda n: ngettext("%(count)d request approved.", "%(count)d requests approved.", n) % {"count": n},
+    )
+    return redirect("staff:memberships")
+
+
+@staff_required
+@require_POST
+def membership_refuse(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("user", "municipality"), pk=pk)
+    form = ReasonForm(request.POST, prefix=f"refuse-{pk}")
+    if form.is_valid():
+        try:
+            account_services.membership_refuse(
+                actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "reason" in exc.error_dict:
+                form.add_error("reason", exc.error_dict["reason"])
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("The request of %(user)s for %(municipality)s is refused; they have been told why.")
+                % {"user": membership.user.email, "municipality": membership.municipality.name},
+            )
+            return redirect("staff:memberships")
+    if membership.status != Membership.Status.REQUESTED:
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return redirect("staff:memberships")
+    return _render_memberships(request, refuse_forms={pk: form}, status=400)
+
+
+# --- pledges waiting for verification ---------------------------------------------------
+
+
+def _render_pledges(request, *, bulk_form=None, status=200):
+    filter_form = PledgeFilterForm(request.GET or None, countries=queries.pledge_countries())
+    pledges = list(queries.submitted_pledges(**filter_form.filters()))
+    bulk_form = bulk_form or PledgeSelectionForm()
+    return render(
+        request,
+        "staff/pledges.html",
+        {
+            "pledges": pledges,
+            "filter_form": filter_form,
+            "bulk_form": bulk_form,
+            "checked": _checked(bulk_form),
+            "counts": queries.queue_counts(),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def pledges(request):
+    return _render_pledges(request)
+
+
+@staff_required
+@require_POST
+def pledges_verify(request):
+    form = PledgeSelectionForm(request.POST)
+    if not form.is_valid():
+        return _render_pledges(request, bulk_form=form, status=400)
+    _run_bulk(
+        request,
+        form.cleaned_data["selected"],
+        lambda p: services.pledge_verify(actor=request.user, pledge=p),
+        lambda p: p.municipality.name,
+        lambda n: (
+            ngettext(
+                "%(count)d pledge verified: it is public now.", "%(count)d pledges verified: they are public now.", n
+            )
+            % {"count": n}
+        ),
+    )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect("staff:pledges")
+
+
+def _render_pledge_detail(request, pledge, *, reject_form=None, status=200):
+    return render(
+        request,
+        "staff/pledge_detail.html",
+        {
+            "pledge": pledge,
+            "country": country_name(pledge.municipality.country),
+            "chosen": list(pledge.chosen.all()),
+            "events": list(pledge.events.all()),
+            "resolution_url": _url("pledges:resolution", pledge.pk, f"pledges/{pledge.pk}/resolution/")
+            if pledge.resolution
+            else "",
+            "reject_form": reject_form
+            or ReasonForm(help_text=_("The city's officials receive it by email, in their language.")),
+            "can_decide": pledge.status == Pledge.Status.SUBMITTED,
+        },
+        status=status,
+    )
+
+
+@staff_required
+def pledge_detail(request, pk):
+    try:
+        pledge = queries.pledge_for_staff(pk)
+    except Pledge.DoesNotExist as exc:
+        raise Http404 from exc
+    return _render_pledge_detail(request, pledge)
+
+
+@staff_required
+@require_POST
+def pledge_reject(request, pk):
+    try:
+        pledge = queries.pledge_for_staff(pk)
+    except Pledge.DoesNotExist as exc:
+        raise Http404 from exc
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pledge_reject(actor=request.user, pledge=pledge, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "reason" in exc.error_dict:
+                form.add_error("reason", exc.error_dict["reason"])
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("The pledge of %(municipality)s is sent back; its officials have been told why.")
+                % {"municipality": pledge.municipality.name},
+            )
+            return redirect("staff:pledges")
+    return _render_pledge_detail(request, pledge, reject_form=form, status=400)
+
+
+# --- overdue reports --------------------------------------------------------------------
+
+
+@staff_required
+def overdue(request):
+    filter_form = OverdueFilterForm(request.GET or None, countries=queries.pledge_countries())
+    rows = queries.overdue_reports(**filter_form.filters())
+    emails = sorted({email for row in rows for email in row.official_emails})
+    return render(
+        request,
+        "staff/overdue.html",
+        {"rows": rows, "filter_form": filter_form, "emails": emails, "counts": queries.queue_counts()},
+    )
+
+
+# --- exports ----------------------------------------------------------------------------
+
+
+def _csv_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_required
+def export_pledges(request, slug):
+    campaign = get_object_or_404(Campaign, slug=slug)
+    content = exports.to_csv(exports.PLEDGE_HEADER, exports.pledge_rows(campaign))
+    return _csv_response(content, exports.filename(campaign, "pledges", timezone.now().date()))
+
+
+@staff_required
+def export_reports(request, slug):
+    campaign = get_object_or_404(Campaign, slug=slug)
+    content = exports.to_csv(exports.REPORT_HEADER, exports.report_rows(campaign))
+    return _csv_response(content, exports.filename(campaign, "reports", timezone.now().date()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from math import ceil
 
 from django.utils import formats
 from django.utils.html import escape
@@ -25,6 +26,12 @@ from pledges.models import ProgressUpdate
 WIDTH = 760
 HALF_WIDTH = 500
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
+FONT_SIZE = 14
+# There are no font metrics on the server: a text is taken to be as wide as its characters
+# times this share of the font size, a generous average for the sans-serifs above (bold
+# figures, such as the values at the bars' ends, are wider).
+CHAR_EM = 0.6
+BOLD_CHAR_EM = 0.7
 TEAL = "#0b5d6b"
 
 
@@ -96,15 +103,32 @@ def csv_cell(cell):
     return cell
 
 
-def _truncate(text: str, length: int) -> str:
+def _text_width(text: str, font_size: int = FONT_SIZE, *, bold: bool = False) -> float:
+    """About how wide the text is drawn, in the SVG's units."""
+    return len(str(text)) * font_size * (BOLD_CHAR_EM if bold else CHAR_EM)
+
+
+def _fit(text: str, space: float, font_size: int = FONT_SIZE) -> str:
+    """The text as it is if it fits in ``space``; else cut, with "…", to what fits."""
     text = str(text)
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+    if _text_width(text, font_size) <= space:
+        return text
+    length = max(1, int(space // (font_size * CHAR_EM)))
+    return text[: length - 1].rstrip() + "…"
+
+
+def _bar_label(text: str, *, y: float, space: float) -> str:
+    """A bar's label on the line above it. When it has to be cut, the whole label goes into a
+    <title> of the bar's group, shown on hover (the table behind the chart has it too)."""
+    shown = _fit(text, space)
+    title = f"<title>{escape(text)}</title>" if shown != str(text) else ""
+    return f'{title}<text x="0" y="{y}" fill="#222">{escape(shown)}</text>'
 
 
 def _svg_open(dom_id: str, height: int, title: str, description: str, *, width: int = WIDTH) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{dom_id}-title {dom_id}-desc" {FONT} font-size="14">',
+        f'width="100%" role="img" aria-labelledby="{dom_id}-title {dom_id}-desc" {FONT} font-size="{FONT_SIZE}">',
         f'<title id="{dom_id}-title">{escape(title)}</title>',
         f'<desc id="{dom_id}-desc">{escape(description)}</desc>',
     ]
@@ -162,21 +186,25 @@ def hbar_chart(
     width: int = WIDTH,
 ) -> Chart:
     """Horizontal bars, one per item, the label above each bar and the value at its end.
-    Give a smaller ``width`` for a chart in half a column, so that its text keeps its size."""
+    Give a smaller ``width`` for a chart in half a column, so that its text keeps its size.
+    Each label has the whole line above its bar, so it is cut only if longer than the chart."""
     dom_id = f"chart-{slug}"
     row_h = 42
     height = max(1, len(items)) * row_h + 8
     top = max((v for _label, v in items), default=0) or 1
-    plot = width - 60
+    value_gap = 6
+    value_space = value_gap + max((_text_width(fmt_int(v), bold=True) for _label, v in items), default=0)
+    plot = width - max(60, ceil(value_space))  # the longest bar leaves room for its value
     parts = _svg_open(dom_id, height, title, description, width=width)
     for i, (label, value) in enumerate(items):
         y = i * row_h
-        width = round(plot * value / top)
+        bar_width = round(plot * value / top)
         parts.append(
-            f'<g><text x="0" y="{y + 15}" fill="#222">{escape(_truncate(label, width // 8))}</text>'
+            f"<g>{_bar_label(label, y=y + 15, space=width)}"
             f'<rect x="0" y="{y + 21}" width="{plot}" height="16" fill="#eef1f3"/>'
-            f'<rect x="0" y="{y + 21}" width="{max(width, 2 if value else 0)}" height="16" fill="{TEAL}"/>'
-            f'<text x="{width + 6}" y="{y + 34}" fill="#222" font-weight="600">{escape(fmt_int(value))}</text></g>'
+            f'<rect x="0" y="{y + 21}" width="{max(bar_width, 2 if value else 0)}" height="16" fill="{TEAL}"/>'
+            f'<text x="{bar_width + value_gap}" y="{y + 34}" fill="#222" font-weight="600">'
+            f"{escape(fmt_int(value))}</text></g>"
         )
     if not items:
         parts.append(f'<text x="0" y="20" fill="#555">{escape(_("No data yet."))}</text>')
@@ -196,20 +224,24 @@ def stacked_chart(
     note: str = "",
     empty_label: str = "",
 ) -> Chart:
-    """100% stacked horizontal bars: each segment shows its count, the total at the right."""
+    """100% stacked horizontal bars: each segment shows its count, the total at the right.
+    Each label has the whole line above its bar, so it is cut only if longer than the chart."""
     dom_id = f"chart-{slug}"
     legend, legend_h = _legend(dom_id, series, 4)
     row_h = 50
     top = legend_h + 14
     height = top + max(1, len(items)) * row_h + 4
-    plot = WIDTH - 90
+    totals = [sum(counts.get(s.key, 0) for s in series) for _label, counts in items]
+    total_texts = [fmt_int(total) if total else (empty_label or _("none")) for total in totals]
+    total_gap = 8
+    total_space = total_gap + max((_text_width(text, bold=True) for text in total_texts), default=0)
+    plot = WIDTH - max(90, ceil(total_space))  # the bars leave room for the longest total
     parts = _svg_open(dom_id, height, title, description)
     parts.append(_pattern_defs(dom_id, series))
     parts.append(legend)
-    for i, (label, counts) in enumerate(items):
+    for i, ((label, counts), total, total_text) in enumerate(zip(items, totals, total_texts, strict=True)):
         y = top + i * row_h
-        total = sum(counts.get(s.key, 0) for s in series)
-        parts.append(f'<g><text x="0" y="{y + 15}" fill="#222">{escape(_truncate(label, 96))}</text>')
+        parts.append(f"<g>{_bar_label(label, y=y + 15, space=WIDTH)}")
         parts.append(f'<rect x="0" y="{y + 21}" width="{plot}" height="22" fill="#f4f6f7" stroke="#ccc"/>')
         x = 0.0
         for s in series:
@@ -228,8 +260,9 @@ def stacked_chart(
                     f'font-weight="700" paint-order="stroke" stroke="{s.fill}" stroke-width="3">{escape(text)}</text>'
                 )
             x += w
-        total_text = fmt_int(total) if total else (empty_label or _("none"))
-        parts.append(f'<text x="{plot + 8}" y="{y + 37}" fill="#222" font-weight="600">{escape(total_text)}</text></g>')
+        parts.append(
+            f'<text x="{plot + total_gap}" y="{y + 37}" fill="#222" font-weight="600">{escape(total_text)}</text></g>'
+        )
     if not items:
         parts.append(f'<text x="0" y="{top + 16}" fill="#555">{escape(_("No data yet."))}</text>')
     parts.append("</svg>")

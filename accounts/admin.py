@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin
-from django.contrib import messages as admin_messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from campaign.admin_base import ReadOnlyAdmin, ReadOnlyInline, StaffAdminMixin, StaffEditableMixin
+from campaign.bulk import run_each
 
 from . import services as membership_services
 from .models import Invitation, Membership, MembershipEvent, Municipality, MunicipalityName, User
@@ -87,7 +89,7 @@ class MunicipalityAdminForm(forms.ModelForm):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(StaffEditableMixin, admin.ModelAdmin):
     form = MunicipalityAdminForm
     list_display = ["name", "country", "admin_region", "kind", "population", "geonames_id", "edited_by_admin"]
     list_filter = ["kind", "country", "edited_by_admin", ("geonames_id", admin.EmptyFieldListFilter)]
@@ -112,6 +114,10 @@ class MunicipalityAdmin(admin.ModelAdmin):
             queryset |= filtered.filter(pk__in=matching)
         return queryset, may_have_duplicates
 
+    def has_delete_permission(self, request, obj=None):
+        # Memberships and pledges hang on a place: correct it, never delete it.
+        return False
+
     def save_model(self, request, obj, form, change):
         # The GeoNames import leaves this place alone from now on.
         obj.edited_by_admin = True
@@ -123,48 +129,17 @@ class MunicipalityAdmin(admin.ModelAdmin):
 # refusing needs a reason the person will read, so it is done in the staff work queue.
 
 
-class ReadOnlyAdminMixin:
-    """History and decisions are written by the services, never edited by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class MembershipEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+class MembershipEventInline(ReadOnlyInline):
     model = MembershipEvent
     fk_name = "membership"
-    extra = 0
-    can_delete = False
     fields = ["created_at", "action", "actor", "note"]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
     verbose_name_plural = _("history")
 
 
-def _run_membership_service(modeladmin, request, queryset, service, done_message):
-    done, problems = 0, []
-    for membership in queryset.select_related("user", "municipality"):
-        try:
-            service(actor=request.user, membership=membership)
-        except (PermissionDenied, ValidationError) as exc:
-            text = "; ".join(getattr(exc, "messages", None) or [str(exc)])
-            problems.append(f"{membership}: {text}")
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message % {"count": done}, admin_messages.SUCCESS)
-    for problem in problems:
-        modeladmin.message_user(request, problem, admin_messages.ERROR)
-
-
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["user", "user_email", "municipality", "role", "status", "requested_at", "decided_at", "decided_by"]
     list_filter = ["status", "role"]
     search_fields = ["user__email", "user__full_name", "municipality__name", "municipality__ascii_name"]
@@ -189,10 +164,6 @@ class MembershipAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_view_permission(self, request, obj=None):
-        # Campaign admins (is_staff) decide on memberships; the services check it again.
-        return request.user.is_active and request.user.is_staff
-
     def has_add_permission(self, request):
         # Memberships come from a request or an invitation, through the services.
         return False
@@ -209,27 +180,35 @@ class MembershipAdmin(admin.ModelAdmin):
     def letter(self, obj):
         if not obj.evidence_letter:
             return "—"
-        try:
-            url = reverse("accounts:membership_letter", args=[obj.pk])
-        except NoReverseMatch:
-            return _("uploaded")
-        return format_html('<a href="{}">{}</a>', url, _("Download"))
+        return format_html('<a href="{}">{}</a>', reverse("accounts:membership_letter", args=[obj.pk]), _("Download"))
 
     @admin.action(description=_("Approve the selected requests"))
     def approve_selected(self, request, queryset):
-        _run_membership_service(
-            self, request, queryset, membership_services.membership_approve, _("%(count)d request(s) approved.")
+        run_each(
+            request,
+            queryset.select_related("user", "municipality"),
+            lambda m: membership_services.membership_approve(actor=request.user, membership=m),
+            describe=str,
+            done_message=lambda n: (
+                ngettext("%(count)d request approved.", "%(count)d requests approved.", n) % {"count": n}
+            ),
         )
 
     @admin.action(description=_("Revoke the selected memberships"))
     def revoke_selected(self, request, queryset):
-        _run_membership_service(
-            self, request, queryset, membership_services.membership_revoke, _("%(count)d membership(s) revoked.")
+        run_each(
+            request,
+            queryset.select_related("user", "municipality"),
+            lambda m: membership_services.membership_revoke(actor=request.user, membership=m),
+            describe=str,
+            done_message=lambda n: (
+                ngettext("%(count)d membership revoked.", "%(count)d memberships revoked.", n) % {"count": n}
+            ),
         )
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = [
         "email",
         "municipality",
@@ -247,18 +226,12 @@ class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # The token is a secret that only the invited person should hold.
     exclude = ["token"]
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
 
 @admin.register(MembershipEvent)
-class MembershipEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class MembershipEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "action", "municipality", "actor", "membership", "note"]
     list_filter = ["action"]
     search_fields = ["municipality__name", "actor__email", "note"]
     list_select_related = ["municipality", "actor", "membership__user", "membership__municipality"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff

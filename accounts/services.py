@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from campaign.outbox.emails import queue_email
 from campaign.uploads import validate_pdf
 
-from .access import can_act_for, is_campaign_admin
+from .access import require_campaign_admin, require_official
 from .models import Invitation, Membership, MembershipEvent, Municipality, User
 from .names import ascii_fold
 
@@ -125,8 +125,7 @@ def _require_not_own(actor: User, membership: Membership) -> None:
 
 @transaction.atomic
 def membership_approve(*, actor: User, membership: Membership) -> Membership:
-    if not is_campaign_admin(actor):
-        raise PermissionDenied(_("Only campaign admins can do this."))
+    require_campaign_admin(actor)
     membership = _lock_membership(membership)
     _require_not_own(actor, membership)
     if membership.status != Membership.Status.REQUESTED:
@@ -146,8 +145,7 @@ def membership_approve(*, actor: User, membership: Membership) -> Membership:
 
 @transaction.atomic
 def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Membership:
-    if not is_campaign_admin(actor):
-        raise PermissionDenied(_("Only campaign admins can do this."))
+    require_campaign_admin(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the request is refused: the person will read it.")})
@@ -174,8 +172,7 @@ def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Me
 @transaction.atomic
 def membership_revoke(*, actor: User, membership: Membership, reason: str = "") -> Membership:
     """An admin ends someone's right to act for a municipality. Their past actions stay."""
-    if not is_campaign_admin(actor):
-        raise PermissionDenied(_("Only campaign admins can do this."))
+    require_campaign_admin(actor)
     membership = _lock_membership(membership)
     if membership.status != Membership.Status.APPROVED:
         raise ValidationError(_("Only an approved membership can be revoked."))
@@ -194,8 +191,7 @@ def invitation_send(
     *, actor: User, municipality: Municipality, email: str, role: str, is_handover: bool = False
 ) -> Invitation:
     """An approved official invites a colleague, or a successor after an election."""
-    if not can_act_for(actor, municipality.pk):
-        raise PermissionDenied(_("You do not act for this municipality."))
+    require_official(actor, municipality.pk)
     email = (email or "").strip().lower()
     if not email:
         raise ValidationError({"email": _("Enter the email address of the person you invite.")})

@@ -2,29 +2,28 @@ import os
 import uuid
 from urllib.parse import urlencode
 
-from allauth.account.decorators import verified_email_required
 from allauth.account.models import EmailAddress
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.generic import FormView
 
 from campaign.storage import private_storage
 from campaign.uploads import validate_pdf
 
-from .access import can_act_for, is_campaign_admin
+from .access import access_membership_letter, access_municipality_as_official, verified_email_required
 from .forms import HandoverForm, InvitationForm, MembershipRequestForm, PreferencesForm
 from .middleware import user_has_mfa
-from .models import Invitation, Membership, Municipality
+from .models import Invitation, Membership
 from .services import (
     INVITATION_DAYS,
     invitation_accept,
@@ -207,9 +206,7 @@ def memberships_view(request):
 def _send_invitation(request, municipality_id: int, *, is_handover: bool):
     if request.method != "POST":
         return redirect("accounts:memberships")
-    if not can_act_for(request.user, municipality_id):
-        raise Http404
-    municipality = get_object_or_404(Municipality, pk=municipality_id)
+    municipality = access_municipality_as_official(request.user, pk=municipality_id)
     kind = "handover" if is_handover else "invite"
     form_class = HandoverForm if is_handover else InvitationForm
     form = form_class(request.POST, prefix=f"{kind}-{municipality_id}")
@@ -307,14 +304,11 @@ def invitation_view(request, token: str):
     return render(request, "accounts/invitation.html", context, status=status)
 
 
-@login_required
+@verified_email_required
+@require_GET
 def membership_letter_view(request, pk: int):
     """The evidence letter: for the campaign team and the person who uploaded it, nobody else."""
-    membership = Membership.objects.filter(pk=pk).select_related("municipality").first()
-    if membership is None or not membership.evidence_letter:
-        raise Http404
-    if not (is_campaign_admin(request.user) or membership.user_id == request.user.pk):
-        raise Http404
+    membership = access_membership_letter(request.user, pk)
     try:
         handle = membership.evidence_letter.open("rb")
     except FileNotFoundError as exc:

@@ -20,8 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from campaign.admin_base import StaffEditableMixin
+from campaign.bulk import run_each
+
 from .models import Campaign, Commitment, ReportingPeriod
-from .services import campaign_close, campaign_unverified_pledge_count
+from .services import campaign_close, campaign_open, campaign_to_draft, campaign_unverified_pledge_count
 
 
 class ListField(forms.CharField):
@@ -232,7 +235,7 @@ class ReportingPeriodInline(TranslationTabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(TranslationAdmin):
+class CampaignAdmin(StaffEditableMixin, TranslationAdmin):
     form = CampaignAdminForm
     list_display = ["title", "slug", "status", "signing_opens", "signing_closes", "reporting_cadence", "n_commitments"]
     list_filter = ["status", "reporting_cadence"]
@@ -240,7 +243,7 @@ class CampaignAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     date_hierarchy = "signing_opens"
     inlines = [CommitmentInline, ReportingPeriodInline]
-    actions = ["close_campaigns"]
+    actions = ["open_campaigns", "close_campaigns"]
     readonly_fields = ["created", "updated"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "slogan", "description"]}),
@@ -266,19 +269,56 @@ class CampaignAdmin(TranslationAdmin):
     def n_commitments(self, obj):
         return obj._n_commitments
 
+    def get_readonly_fields(self, request, obj=None):
+        # A new campaign starts as a draft; it opens and closes through the services
+        # (the status box of the change form, and the actions).
+        return [*super().get_readonly_fields(request, obj), *([] if obj else ["status"])]
+
     def save_model(self, request, obj, form, change):
-        if change and getattr(form, "closes_campaign", False) and form.closes_campaign:
-            # Save everything else first, then close through the service, which checks and records.
+        """Everything but the status is saved as typed; a new status goes through
+        campaign_open or campaign_close, which check, lock and record it."""
+        wanted = obj.status
+        if change:
             obj.status = Campaign.objects.values_list("status", flat=True).get(pk=obj.pk)
-            super().save_model(request, obj, form, change)
-            closed = campaign_close(
-                actor=request.user,
-                campaign=obj,
-                acknowledge_unverified=form.cleaned_data.get("acknowledge_unverified", False),
-            )
-            obj.status = closed.status
-            return
+        else:
+            obj.status = Campaign.Status.DRAFT
         super().save_model(request, obj, form, change)
+        form.status_wanted = wanted  # on the form, not on this admin, which all requests share
+
+    def save_related(self, request, form, formsets, change):
+        # After the inlines: opening needs the campaign's commitments saved.
+        super().save_related(request, form, formsets, change)
+        campaign, wanted = form.instance, getattr(form, "status_wanted", form.instance.status)
+        if wanted == campaign.status:
+            return
+        try:
+            if wanted == Campaign.Status.OPEN:
+                changed = campaign_open(actor=request.user, campaign=campaign)
+            elif wanted == Campaign.Status.CLOSED:
+                changed = campaign_close(
+                    actor=request.user,
+                    campaign=campaign,
+                    acknowledge_unverified=form.cleaned_data.get("acknowledge_unverified", False),
+                )
+            else:
+                changed = campaign_to_draft(actor=request.user, campaign=campaign)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            campaign.status = changed.status
+
+    @admin.action(description=_("Open the selected campaigns for signing"), permissions=["change"])
+    def open_campaigns(self, request, queryset):
+        run_each(
+            request,
+            queryset,
+            lambda campaign: campaign_open(actor=request.user, campaign=campaign),
+            describe=str,
+            done_message=lambda n: (
+                ngettext("%(count)d campaign is open for signing.", "%(count)d campaigns are open for signing.", n)
+                % {"count": n}
+            ),
+        )
 
     @admin.action(description=_("Close the selected campaigns"), permissions=["change"])
     def close_campaigns(self, request, queryset):
@@ -308,7 +348,7 @@ class CampaignAdmin(TranslationAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(TranslationAdmin):
+class CommitmentAdmin(StaffEditableMixin, TranslationAdmin):
     form = CommitmentAdminForm
     list_display = ["code", "title", "campaign", "theme", "is_required", "order", "frameworks"]
     list_filter = ["campaign", "theme", "is_required"]

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from accounts.access import is_campaign_admin
 from campaign import health
 from campaign.outbox import urls as outbox_urls
 from campaign.public import urls as public_urls
@@ -20,6 +21,8 @@ from pledges.reports import urls as report_urls
 # The admin signs in through allauth, so it gets email verification, rate limits and MFA;
 # a signed-in non-staff user is refused rather than shown Django's own password form.
 admin.site.login = secure_admin_login(admin.site.login)
+# Its gate is the staff rule of the access layer (campaign/admin_base.py relies on it).
+admin.site.has_permission = lambda request: is_campaign_admin(request.user)
 admin.site.site_header = "Cities for Migration"
 admin.site.site_title = "Cities for Migration"
 

@@ -3,28 +3,15 @@ the admin shows history read-only and its only action calls pledge_verify. Rejec
 a reason, so it lives in the staff work queue (/staff/pledges/<id>/). What officials
 enter is shown, not edited: they change it through the site, which keeps the history."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from campaign.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from campaign.bulk import run_each
+
 from . import services
 from .models import Announcement, Pledge, PledgeCommitment, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PledgeCommitmentInline(ReadOnlyInline):
@@ -41,7 +28,7 @@ class PledgeEventInline(ReadOnlyInline):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(ReadOnlyAdmin):
     list_display = ["municipality", "campaign", "status", "signatory_name", "submitted_at", "verified_at"]
     list_filter = ["status", "campaign"]
     search_fields = ["municipality__name", "municipality__ascii_name", "signatory_name"]
@@ -50,38 +37,17 @@ class PledgeAdmin(admin.ModelAdmin):
     inlines = [PledgeCommitmentInline, PledgeEventInline]
     actions = ["verify_selected"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Verify the selected pledges"))
     def verify_selected(self, request, queryset):
-        done, failed = 0, []
-        for pledge in queryset.select_related("municipality"):
-            try:
-                services.pledge_verify(actor=request.user, pledge=pledge)
-            except (ValidationError, PermissionDenied) as exc:
-                reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                failed.append(f"{pledge.municipality.name}: {reason}")
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d pledge verified.", "%(count)d pledges verified.", done) % {"count": done},
-                messages.SUCCESS,
-            )
-        if failed:
-            self.message_user(
-                request,
-                _("Not verified: %(details)s") % {"details": "; ".join(failed)},
-                messages.ERROR,
-            )
+        run_each(
+            request,
+            queryset.select_related("municipality"),
+            lambda pledge: services.pledge_verify(actor=request.user, pledge=pledge),
+            describe=lambda pledge: pledge.municipality.name,
+            done_message=lambda n: (
+                ngettext("%(count)d pledge verified.", "%(count)d pledges verified.", n) % {"count": n}
+            ),
+        )
 
 
 class ProgressUpdateInline(ReadOnlyInline):
@@ -97,52 +63,28 @@ class ReportVersionInline(ReadOnlyInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ReadOnlyAdmin):
     list_display = ["pledge", "period", "status", "submitted_at", "is_late", "version"]
     list_filter = ["status", "is_late", "pledge__campaign", "period"]
     search_fields = ["pledge__municipality__name"]
     list_select_related = ["pledge__municipality", "pledge__campaign", "period"]
     inlines = [ProgressUpdateInline, ReportVersionInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PledgeEvent)
-class PledgeEventAdmin(admin.ModelAdmin):
+class PledgeEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "pledge", "action", "actor", "note"]
     list_filter = ["action", "pledge__campaign"]
     search_fields = ["pledge__municipality__name", "actor__email", "note"]
     list_select_related = ["pledge__municipality", "pledge__campaign", "actor"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(ReadOnlyAdmin):
     """Written and sent from the staff pages (/staff/announcements/); here for the record."""
 
     list_display = ["subject", "campaign", "status", "total", "sent_count", "failed_count", "author", "created_at"]
     list_filter = ["status", "campaign", "language"]
     search_fields = ["subject", "body"]
     list_select_related = ["campaign", "author"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

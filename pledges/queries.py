@@ -85,13 +85,6 @@ def pledge_period_rows(pledge: Pledge) -> list[PeriodRow]:
     ]
 
 
-def ordered_updates(report: ProgressReport):
-    """A report's updates in the campaign's order of commitments, with what the forms show."""
-    return report.updates.select_related("chosen__commitment").order_by(
-        "chosen__commitment__order", "chosen__commitment__code", "pk"
-    )
-
-
 # --- the staff work queue ---------------------------------------------------------------
 
 

@@ -5,6 +5,8 @@ translated message), runs in a transaction with the row locked, records a Pledge
 queues its emails on commit. Views, admin actions, commands and tasks all call these.
 """
 
+import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -17,14 +19,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_act_for, can_see_private, is_campaign_admin
+from accounts.access import can_act_for, can_see_private, is_campaign_admin, require_campaign_admin, require_official
 from accounts.geo import zone_named
 from accounts.models import Membership
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.outbox.emails import queue_email
 from campaign.uploads import validate_pdf
 
-from .models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
+from .models import (
+    Pledge,
+    PledgeCalendar,
+    PledgeCommitment,
+    PledgeEvent,
+    ProgressReport,
+    ProgressUpdate,
+    ReportVersion,
+)
+
+log = logging.getLogger(__name__)
 
 # A submitted report can still be corrected for this many days after its period is due.
 REPORT_CORRECTION_DAYS = getattr(settings, "REPORT_CORRECTION_DAYS", 60)
@@ -53,19 +65,9 @@ def _record(pledge, actor, action, *, report=None, note=""):
     return PledgeEvent.objects.create(pledge=pledge, report=report, actor=actor, action=action, note=note)
 
 
-def _require_official(actor, municipality_id: int):
-    if not can_act_for(actor, municipality_id):
-        raise PermissionDenied(_("You do not act for this municipality."))
-
-
-def _require_admin(actor):
-    if not is_campaign_admin(actor):
-        raise PermissionDenied(_("Only campaign admins can do this."))
-
-
 def _require_independent_admin(actor, pledge: Pledge):
     """An admin who also acts for the city does not judge its pledge: another admin must."""
-    _require_admin(actor)
+    require_campaign_admin(actor)
     if can_act_for(actor, pledge.municipality_id):
         raise PermissionDenied(_("You act for this municipality: another campaign admin must decide."))
 
@@ -113,7 +115,7 @@ def _local_date(moment: datetime, municipality) -> date:
 def pledge_start(*, actor, campaign: Campaign, municipality) -> Pledge:
     """Open a draft for the municipality (required commitments already chosen), or return
     the pledge it already has: one pledge per municipality per campaign."""
-    _require_official(actor, municipality.pk)
+    require_official(actor, municipality.pk)
     existing = Pledge.objects.filter(campaign=campaign, municipality=municipality).first()
     if existing:
         return existing
@@ -142,7 +144,7 @@ def pledge_save_draft(
     resolution: UploadedFile | None = None,
 ) -> Pledge:
     """Save what the official typed. Required commitments stay chosen whatever is sent."""
-    _require_official(actor, pledge.municipality_id)
+    require_official(actor, pledge.municipality_id)
     pledge = _lock_pledge(pledge)
     if not pledge.is_editable:
         raise ValidationError(_("This pledge has been submitted and can no longer be edited."))
@@ -209,7 +211,7 @@ def pledge_missing_for_submission(pledge: Pledge) -> list[str]:
 @transaction.atomic
 def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
     """Send the pledge to the campaign team for verification (again, after a rejection)."""
-    _require_official(actor, pledge.municipality_id)
+    require_official(actor, pledge.municipality_id)
     pledge = _lock_pledge(pledge)
     if not pledge.is_editable:
         raise ValidationError(_("This pledge has already been submitted."))
@@ -241,6 +243,7 @@ def pledge_verify(*, actor, pledge: Pledge) -> Pledge:
     pledge.signed_on = pledge.council_decision_date or local_today(pledge.municipality)
     pledge.save()
     _record(pledge, actor, PledgeEvent.Action.VERIFIED)
+    PledgeCalendar.objects.get_or_create(pledge=pledge, defaults={"token": new_calendar_token()})
     _email_officials(pledge, "pledge_verified", municipality_slug=pledge.municipality.slug)
     transaction.on_commit(lambda: pledge_public_changed(pledge))
     return pledge
@@ -284,10 +287,14 @@ def pledge_withdraw(*, actor, pledge: Pledge, reason: str = "") -> Pledge:
     return pledge
 
 
-def pledge_public_changed(pledge: Pledge) -> None:
-    """Hook for what the public sees (map and dashboard caches) after a pledge changes."""
+# The dashboard's cache generation (campaign/public/dashboard.py): deleting it retires every
+# cached dashboard at once. The map data carries its own version and needs nothing here.
+PUBLIC_DASHBOARD_GENERATION_KEY = "public:dashboard"
 
-    cache.delete_many(["public:signatories", "public:dashboard"])
+
+def pledge_public_changed(pledge: Pledge) -> None:
+    """After a change the public sees: the dashboard is computed again."""
+    cache.delete(PUBLIC_DASHBOARD_GENERATION_KEY)
 
 
 def record_document_download(*, actor, pledge: Pledge) -> None:
@@ -303,24 +310,49 @@ def report_correction_deadline(period: ReportingPeriod) -> date:
     return period.due + timedelta(days=REPORT_CORRECTION_DAYS)
 
 
-@transaction.atomic
-def report_open(*, actor, pledge: Pledge, period: ReportingPeriod) -> ProgressReport:
-    """The report of a verified pledge for a period, created with one update per chosen
-    commitment the first time it is opened."""
-    _require_official(actor, pledge.municipality_id)
-    pledge = _lock_pledge(pledge)
+def _check_report_may_open(actor, pledge: Pledge, period: ReportingPeriod) -> None:
+    require_official(actor, pledge.municipality_id)
     if pledge.status != Pledge.Status.VERIFIED:
         raise ValidationError(_("Reports can be filed once the pledge is verified."))
     if period.campaign_id != pledge.campaign_id:
         raise ValidationError(_("This period belongs to another campaign."))
     if period.opens > local_today(pledge.municipality):
         raise ValidationError(_("This reporting period has not opened yet."))
+
+
+def report_as_found(*, actor, pledge: Pledge, period: ReportingPeriod) -> tuple[ProgressReport, list[ProgressUpdate]]:
+    """The report and its updates as the official sees them, writing nothing (for GET):
+    the stored report, or an unsaved one with an empty update per chosen commitment."""
+    _check_report_may_open(actor, pledge, period)
+    report = ProgressReport.objects.filter(pledge=pledge, period=period).first()
+    if report is not None:
+        return report, list(ordered_updates(report))
+    report = ProgressReport(pledge=pledge, period=period)
+    chosen = pledge.chosen.select_related("commitment").order_by("commitment__order", "commitment__code", "pk")
+    return report, [ProgressUpdate(report=report, chosen=pc) for pc in chosen]
+
+
+@transaction.atomic
+def report_open(*, actor, pledge: Pledge, period: ReportingPeriod) -> ProgressReport:
+    """The report of a verified pledge for a period, created with one update per chosen
+    commitment the first time it is saved."""
+    _check_report_may_open(actor, pledge, period)
+    pledge = _lock_pledge(pledge)
+    if pledge.status != Pledge.Status.VERIFIED:  # changed while we waited for the lock
+        raise ValidationError(_("Reports can be filed once the pledge is verified."))
     report, created = ProgressReport.objects.get_or_create(pledge=pledge, period=period, defaults={"created_by": actor})
     have = set(report.updates.values_list("chosen_id", flat=True))
     ProgressUpdate.objects.bulk_create(
         [ProgressUpdate(report=report, chosen=pc) for pc in pledge.chosen.all() if pc.pk not in have]
     )
     return report
+
+
+def ordered_updates(report: ProgressReport):
+    """A report's updates in the campaign's order of commitments, with what the forms show."""
+    return report.updates.select_related("chosen__commitment").order_by(
+        "chosen__commitment__order", "chosen__commitment__code", "pk"
+    )
 
 
 def _report_editable(report: ProgressReport) -> None:
@@ -350,7 +382,7 @@ def _clean_links(links: list[str]) -> list[str]:
 def report_save(*, actor, report: ProgressReport, updates: list[UpdateInput]) -> ProgressReport:
     """Save the report's content. A submitted report stays submitted: its public version
     changes only when it is submitted again."""
-    _require_official(actor, report.pledge.municipality_id)
+    require_official(actor, report.pledge.municipality_id)
     report = (
         ProgressReport.objects.select_for_update().select_related("pledge__municipality", "period").get(pk=report.pk)
     )
@@ -395,7 +427,7 @@ def report_snapshot(report: ProgressReport) -> dict:
 def report_submit(*, actor, report: ProgressReport) -> ProgressReport:
     """Submit (or correct) the report: a new version is kept each time. A first submission
     after the due date, in the municipality's own time, is marked late."""
-    _require_official(actor, report.pledge.municipality_id)
+    require_official(actor, report.pledge.municipality_id)
     report = (
         ProgressReport.objects.select_for_update().select_related("pledge__municipality", "period").get(pk=report.pk)
     )
@@ -422,3 +454,26 @@ def report_submit(*, actor, report: ProgressReport) -> ProgressReport:
     )
     transaction.on_commit(lambda: pledge_public_changed(report.pledge))
     return report
+
+
+# --- the private calendar feed --------------------------------------------------------------
+
+CALENDAR_TOKEN_BYTES = 32  # 43 URL-safe characters
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(CALENDAR_TOKEN_BYTES)
+
+
+@transaction.atomic
+def calendar_reset_token(*, actor, pledge: Pledge) -> PledgeCalendar:
+    """A new secret address of the pledge's calendar (made if it has none); the old one
+    stops working at once."""
+    require_official(actor, pledge.municipality_id)
+    feed = PledgeCalendar.objects.select_for_update().filter(pledge=pledge).first()
+    if feed is None:
+        feed = PledgeCalendar(pledge=pledge)
+    feed.token = new_calendar_token()
+    feed.save()
+    log.info("calendar feed of pledge %s reset by user %s", pledge.pk, actor.pk)
+    return feed

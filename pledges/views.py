@@ -4,24 +4,22 @@ PermissionDenied / ValidationError turned into 404 / form errors.
 Deny by default: a pledge an official may not see answers 404, whatever id is tried.
 """
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.access import can_act_for, can_see_private, municipalities_of
-from accounts.models import Municipality
+from accounts.access import access_municipality_as_official, can_act_for, municipalities_of, verified_email_required
 from campaign.models import Campaign
 
 from . import services
+from .access import access_pledge_as_official, access_pledge_private
 from .display import pledge_display
 from .forms import PledgeForm, WithdrawForm
 from .models import Pledge, PledgeCommitment
@@ -36,44 +34,16 @@ STATUS_BADGES = {
 
 
 def report_url(pledge: Pledge) -> str:
-    """Where the official files reports for a pledge (the reports pages are another module)."""
-    for name in ("reports:pledge", "reports:index", "reports:list"):
-        try:
-            return reverse(name, kwargs={"pledge_pk": pledge.pk})
-        except NoReverseMatch:
-            continue
-    return f"/{get_language()}/reports/{pledge.pk}/"
+    """Where the official files reports for a pledge."""
+    return reverse("reports:index", kwargs={"pledge_pk": pledge.pk})
 
 
-class OfficialMixin(LoginRequiredMixin):
-    """Logged in (else to the login page) with a confirmed email (else a page that says so)."""
+class OfficialMixin:
+    """Signed in with a confirmed address: the one gate of officials' pages (accounts/access.py)."""
 
+    @method_decorator(verified_email_required)
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
-            return render(request, "pledges/email_unverified.html", status=403)
         return super().dispatch(request, *args, **kwargs)
-
-
-def _pledge_queryset():
-    return Pledge.objects.select_related("campaign", "municipality")
-
-
-def pledge_for_official(user, pk) -> Pledge:
-    """A pledge the user acts for (an approved official of its municipality), or 404."""
-    pledge = get_object_or_404(_pledge_queryset(), pk=pk)
-    if not can_act_for(user, pledge.municipality_id):
-        raise Http404
-    return pledge
-
-
-def pledge_for_private_view(user, pk) -> Pledge:
-    """A pledge the user may see privately (its officials and campaign admins), or 404."""
-    pledge = get_object_or_404(_pledge_queryset(), pk=pk)
-    if not can_see_private(user, pledge.municipality_id):
-        raise Http404
-    return pledge
 
 
 # --- My pledges -------------------------------------------------------------------------
@@ -86,7 +56,7 @@ class MyPledgesView(OfficialMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         open_campaigns = list(Campaign.objects.filter(status=Campaign.Status.OPEN).order_by("-signing_opens", "pk"))
         municipalities = list(municipalities_of(self.request.user))
-        pledges = _pledge_queryset().filter(municipality__in=municipalities)
+        pledges = Pledge.objects.select_related("campaign", "municipality").filter(municipality__in=municipalities)
         by_key = {(p.municipality_id, p.campaign_id): p for p in pledges}
         groups = []
         for municipality in municipalities:
@@ -101,10 +71,7 @@ class MyPledgesView(OfficialMixin, TemplateView):
                     rows.append(self._row(municipality, pledge.campaign, pledge))
             groups.append({"municipality": municipality, "rows": rows})
         context["groups"] = groups
-        try:
-            context["memberships_url"] = reverse("accounts:memberships")
-        except NoReverseMatch:
-            context["memberships_url"] = ""
+        context["memberships_url"] = reverse("accounts:memberships")
         return context
 
     def _row(self, municipality, campaign, pledge):
@@ -152,9 +119,7 @@ class PledgeStartView(OfficialMixin, View):
     template_name = "pledges/pledge_start.html"
 
     def setup_objects(self, request, campaign_slug, municipality_slug):
-        municipality = get_object_or_404(Municipality, slug=municipality_slug)
-        if not can_act_for(request.user, municipality.pk):
-            raise Http404
+        municipality = access_municipality_as_official(request.user, slug=municipality_slug)
         campaign = get_object_or_404(Campaign.objects.exclude(status=Campaign.Status.DRAFT), slug=campaign_slug)
         return campaign, municipality
 
@@ -218,14 +183,14 @@ class PledgeEditView(OfficialMixin, View):
         )
 
     def get(self, request, pk):
-        pledge = pledge_for_official(request.user, pk)
+        pledge = access_pledge_as_official(request.user, pk)
         if not pledge.is_editable:
             return redirect("pledges:preview", pk=pledge.pk)
         form = PledgeForm(initial=PledgeForm.initial_for(pledge), commitments=self.commitments(pledge))
         return self.render_form(request, pledge, form)
 
     def post(self, request, pk):
-        pledge = pledge_for_official(request.user, pk)
+        pledge = access_pledge_as_official(request.user, pk)
         if not pledge.is_editable:
             messages.error(request, _("This pledge has been submitted and can no longer be edited."))
             return redirect("pledges:preview", pk=pledge.pk)
@@ -265,9 +230,9 @@ class PledgePreviewView(OfficialMixin, View):
     template_name = "pledges/pledge_preview.html"
 
     def get(self, request, pk):
-        pledge = pledge_for_private_view(request.user, pk)
+        pledge = access_pledge_private(request.user, pk)
         pledge = (
-            _pledge_queryset()
+            Pledge.objects.select_related("campaign", "municipality")
             .prefetch_related(
                 Prefetch(
                     "chosen",
@@ -301,7 +266,7 @@ class PledgeSubmitView(OfficialMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        pledge = pledge_for_official(request.user, pk)
+        pledge = access_pledge_as_official(request.user, pk)
         try:
             services.pledge_submit(actor=request.user, pledge=pledge)
         except PermissionDenied as exc:
@@ -324,7 +289,7 @@ class PledgeWithdrawView(OfficialMixin, View):
     template_name = "pledges/pledge_withdraw.html"
 
     def get_pledge(self, request, pk):
-        pledge = pledge_for_official(request.user, pk)
+        pledge = access_pledge_as_official(request.user, pk)
         if pledge.status not in (Pledge.Status.SUBMITTED, Pledge.Status.VERIFIED):
             messages.error(request, _("Only a submitted or verified pledge can be withdrawn."))
             return pledge, redirect("pledges:preview", pk=pledge.pk)
@@ -361,7 +326,7 @@ class ResolutionDownloadView(OfficialMixin, View):
     """The council resolution, from private storage, for the city's officials and campaign admins."""
 
     def get(self, request, pk):
-        pledge = pledge_for_private_view(request.user, pk)
+        pledge = access_pledge_private(request.user, pk)
         if not pledge.resolution:
             raise Http404
         try:

@@ -1,15 +1,17 @@
-"""The outbox in the admin: for the record, read-only."""
+"""The outbox in the admin: for the record, read-only (campaign/admin_base.py)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+
+from campaign.admin_base import ReadOnlyAdmin
 
 from .models import EmailDelivery, EmailOptOut
 
 
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(admin.ModelAdmin):
-    """Read-only: rows are written by queue_email and the send task. Staff send a failed
-    message again from /staff/announcements/deliveries/, through the staff desk's service."""
+class EmailDeliveryAdmin(ReadOnlyAdmin):
+    """Rows are written by queue_email and the send task. Staff send a failed message again
+    from /staff/announcements/deliveries/, through the staff desk's service."""
 
     list_display = ["created_at", "to_email", "template", "category", "status", "attempts", "sent_at", "short_error"]
     list_filter = ["status", "category", "template", "language"]
@@ -33,37 +35,17 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
         "sent_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
     @admin.display(description=_("last error"))
-    def short_error(self, obj):
+    def short_error(self, obj: EmailDelivery) -> str:
         return (obj.last_error[:80] + "…") if len(obj.last_error) > 80 else obj.last_error
 
 
 @admin.register(EmailOptOut)
-class EmailOptOutAdmin(admin.ModelAdmin):
+class EmailOptOutAdmin(ReadOnlyAdmin):
+    """Only the recipient changes their choice: on the preferences page or by a link."""
+
     list_display = ["user", "category", "source", "created_at"]
     list_filter = ["category", "source"]
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user"]
     readonly_fields = ["user", "category", "source", "created_at"]
-
-    # Only the recipient changes their choice: on the preferences page or by a link.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff

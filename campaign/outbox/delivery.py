@@ -56,6 +56,7 @@ import random
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -70,8 +71,25 @@ from django.utils.html import escape
 
 from campaign.outbox import rendering
 from campaign.outbox.models import OPTIONAL_EMAIL_CATEGORIES, EmailCategory, EmailDelivery, EmailOptOut
+from campaign.outbox.signals import delivery_settled
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+
+    class Recipient(Protocol):
+        """What the outbox reads of a user (the model lives in accounts, a layer above)."""
+
+        @property
+        def pk(self) -> Any: ...
+        @property
+        def email(self) -> str: ...
+        @property
+        def preferred_language(self) -> str: ...
+        @property
+        def is_active(self) -> bool: ...
+        def get_full_name(self) -> str: ...
+
 
 # The salt keeps its first name so that links already sent keep working.
 UNSUBSCRIBE_SALT = "campaign.emails.unsubscribe"
@@ -96,13 +114,14 @@ def retry_countdown(retries: int, *, base: float | None = None) -> float:
     would hand a waiting task to a second worker.
     """
     base = retry_base_seconds() if base is None else base
-    return base * 2**retries + random.uniform(0, base)  # noqa: S311 - jitter, not a secret
+    delay: float = base * 2**retries  # int ** int is Any to mypy (a negative power is a float)
+    return delay + random.uniform(0, base)  # noqa: S311 - jitter, not a secret
 
 
 # --- opt-outs and unsubscribe tokens ----------------------------------------------------
 
 
-def is_optional(category: str) -> bool:
+def is_optional(category: str | None) -> bool:
     return category in OPTIONAL_CATEGORY_VALUES
 
 
@@ -129,21 +148,23 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
 
 
 def unsubscribe_url(user_id: int, category: str) -> str:
-    return settings.SITE_URL + reverse("unsubscribe:confirm", args=[unsubscribe_token(user_id, category)])
+    site_url: str = settings.SITE_URL
+    return site_url + reverse("unsubscribe:confirm", args=[unsubscribe_token(user_id, category)])
 
 
 def preferences_url(language: str) -> str:
+    site_url: str = settings.SITE_URL
     with translation.override(language):
-        return settings.SITE_URL + reverse("email_preferences")
+        return site_url + reverse("email_preferences")
 
 
 # --- building the message ---------------------------------------------------------------
 
 
-def resolve_recipient(delivery: EmailDelivery):
+def resolve_recipient(delivery: EmailDelivery) -> tuple[Recipient | None, str, str]:
     """(user or None, address, language) as they are now: an address may have changed since queueing."""
     language = delivery.context.get("language") or settings.LANGUAGE_CODE
-    user = None
+    user: Recipient | None = None
     address = delivery.to_email
     if delivery.recipient_id:
         user = get_user_model().objects.filter(pk=delivery.recipient_id).first()
@@ -155,7 +176,7 @@ def resolve_recipient(delivery: EmailDelivery):
     return user, address, language
 
 
-def _footer(kind: str, language: str, context: dict) -> str:
+def _footer(kind: str, language: str, context: dict[str, Any]) -> str:
     with translation.override(language):
         return render_to_string(f"emails/includes/unsubscribe_footer.{kind}", context)
 
@@ -169,7 +190,9 @@ def _with_footer_html(html: str, footer: str, url: str) -> str:
     return html[:closing] + footer + html[closing:]
 
 
-def build_message(delivery: EmailDelivery, *, user, address: str, language: str) -> EmailMultiAlternatives:
+def build_message(
+    delivery: EmailDelivery, *, user: Recipient | None, address: str, language: str
+) -> EmailMultiAlternatives:
     """Render the delivery's templates in `language`; headers and footer for non-essential mail."""
     context = dict(delivery.context)
     if user is not None:
@@ -177,7 +200,7 @@ def build_message(delivery: EmailDelivery, *, user, address: str, language: str)
     context["language"] = language
     headers = {"X-Campaign-Delivery": str(delivery.pk)}
     optional = is_optional(delivery.category) and user is not None
-    if optional:
+    if optional and user is not None:  # (the second test is for mypy)
         url = unsubscribe_url(user.pk, delivery.category)
         context.update(
             unsubscribe_url=url,
@@ -293,6 +316,8 @@ def _finish(delivery: EmailDelivery, status: str, error: str) -> Outcome:
     if error or status == EmailDelivery.Status.FAILED:
         delivery.last_error = error
     delivery.save()
+    # robust: a listener's failure is logged; the delivery stays settled.
+    transaction.on_commit(lambda: delivery_settled.send_robust(sender=EmailDelivery, delivery=delivery))
     return Outcome(status=status, error=error)
 
 

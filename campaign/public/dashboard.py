@@ -19,6 +19,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from datetime import date, datetime
+from typing import Any
 
 from django.core.cache import cache as django_cache
 from django.db.models import Count, F, OuterRef, Subquery
@@ -26,11 +27,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.geo import continent_codes, continent_of, zone_named
+from accounts.geo import continent_codes, zone_named
+from accounts.geo import continent_of as continent_of  # re-exported: the city profile reads it here
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from pledges.models import Pledge, PledgeCommitment, ProgressReport, ProgressUpdate, ReportVersion
+from pledges.services import PUBLIC_DASHBOARD_GENERATION_KEY
 
-CACHE_GENERATION_KEY = "public:dashboard"  # deleted by pledges.services.pledge_public_changed
+CACHE_GENERATION_KEY = PUBLIC_DASHBOARD_GENERATION_KEY  # deleted by pledges.services.pledge_public_changed
 CACHE_TIMEOUT = 60 * 60 * 24  # a day at most, even if nothing changes
 TOP_COUNTRIES = 15
 
@@ -102,7 +105,7 @@ def _month_range(first: date, last: date) -> list[date]:
     return months
 
 
-def dashboard_data(campaign: Campaign, *, today: date | None = None) -> dict:
+def dashboard_data(campaign: Campaign, *, today: date | None = None) -> dict[str, Any]:
     """Every figure of the dashboard for one campaign, as plain data. Six queries."""
 
     today = today or timezone.localdate()
@@ -144,7 +147,7 @@ def dashboard_data(campaign: Campaign, *, today: date | None = None) -> dict:
         .annotate(n=Count("pk"))
         .values_list("commitment_id", "n")
     )
-    commitment_rows = [
+    commitment_rows: list[dict[str, Any]] = [
         {
             "id": c.pk,
             "code": c.code,
@@ -192,13 +195,13 @@ def dashboard_data(campaign: Campaign, *, today: date | None = None) -> dict:
         .filter(number=F("latest"))
         .values_list("report__pledge_id", "report__period__due", "content")
     )
-    most_recent: dict[int, tuple[date, dict]] = {}
+    most_recent: dict[int, tuple[date, dict[str, Any]]] = {}
     for pledge_id, due, content in versions:
         if pledge_id not in most_recent or due > most_recent[pledge_id][0]:
             most_recent[pledge_id] = (due, content or {})
 
     statuses = [value for value, _label in ProgressUpdate.Status.choices]
-    progress: dict[int, Counter] = defaultdict(Counter)
+    progress: dict[int, Counter[str]] = defaultdict(Counter)
     for _due, content in most_recent.values():
         for update in content.get("updates", []):
             if update.get("status") in statuses:
@@ -214,7 +217,7 @@ def dashboard_data(campaign: Campaign, *, today: date | None = None) -> dict:
         for c in commitment_rows
     ]
 
-    country_rows = [{"code": code, "signatories": n} for code, n in countries.most_common()]
+    country_rows: list[dict[str, Any]] = [{"code": code, "signatories": n} for code, n in countries.most_common()]
     country_rows.sort(key=lambda r: (-r["signatories"], r["code"]))
     return {
         "campaign_id": campaign.pk,
@@ -241,7 +244,7 @@ def dashboard_data(campaign: Campaign, *, today: date | None = None) -> dict:
 
 
 def _generation() -> str:
-    token = django_cache.get(CACHE_GENERATION_KEY)
+    token: str | None = django_cache.get(CACHE_GENERATION_KEY)
     if token is None:
         token = uuid.uuid4().hex
         if not django_cache.add(CACHE_GENERATION_KEY, token, CACHE_TIMEOUT):
@@ -253,10 +256,10 @@ def cache_key(campaign: Campaign, language: str | None = None) -> str:
     return f"public:dashboard:{_generation()}:{campaign.pk}:{language or get_language()}"
 
 
-def cached_dashboard_data(campaign: Campaign) -> dict:
+def cached_dashboard_data(campaign: Campaign) -> dict[str, Any]:
     """dashboard_data, computed once per campaign, language and generation."""
     key = cache_key(campaign)
-    data = django_cache.get(key)
+    data: dict[str, Any] | None = django_cache.get(key)
     if data is None:
         data = dashboard_data(campaign)
         django_cache.set(key, data, CACHE_TIMEOUT)

@@ -14,13 +14,13 @@ queues one `EmailDelivery` per recipient with the idempotency key
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import is_campaign_admin
+from accounts.access import require_campaign_admin
 from accounts.models import Membership
 from campaign.models import Campaign
 from campaign.outbox import delivery
@@ -34,11 +34,6 @@ from pledges.announcements.fanout import (
 )
 from pledges.models import Announcement, Pledge
 from pledges.tasks import announcement_fan_out
-
-
-def _require_admin(actor):
-    if not is_campaign_admin(actor):
-        raise PermissionDenied(_("Only campaign admins can write announcements."))
 
 
 def _clean(subject: str, body: str, language: str) -> tuple[str, str]:
@@ -57,13 +52,13 @@ def _clean(subject: str, body: str, language: str) -> tuple[str, str]:
 
 
 def announcement_create(*, actor, campaign: Campaign, language: str, subject: str, body: str) -> Announcement:
-    _require_admin(actor)
+    require_campaign_admin(actor)
     subject, body = _clean(subject, body, language)
     return Announcement.objects.create(campaign=campaign, language=language, subject=subject, body=body, author=actor)
 
 
 def announcement_update(*, actor, announcement: Announcement, language: str, subject: str, body: str) -> Announcement:
-    _require_admin(actor)
+    require_campaign_admin(actor)
     subject, body = _clean(subject, body, language)
     with transaction.atomic():
         announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
@@ -76,7 +71,7 @@ def announcement_update(*, actor, announcement: Announcement, language: str, sub
 
 def announcement_send(*, actor, announcement: Announcement) -> Announcement:
     """Send a draft to every recipient, in batches, once."""
-    _require_admin(actor)
+    require_campaign_admin(actor)
     with transaction.atomic():
         announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
         if announcement.status != Announcement.Status.DRAFT:
@@ -94,10 +89,8 @@ def announcement_send(*, actor, announcement: Announcement) -> Announcement:
     return announcement
 
 
-def announcement_progress(announcement: Announcement) -> dict:
-    """Counts from the delivery rows; stores them on the announcement and marks it sent when done."""
-    announcement.refresh_from_db(fields=["status", "total", "sent_count", "failed_count"])
-    counts = EmailDelivery.objects.filter(group_key=announcement.delivery_group).aggregate(
+def _delivery_counts(announcement: Announcement) -> dict:
+    return EmailDelivery.objects.filter(group_key=announcement.delivery_group).aggregate(
         created=Count("pk"),
         queued=Count("pk", filter=Q(status=EmailDelivery.Status.QUEUED)),
         retrying=Count("pk", filter=Q(status=EmailDelivery.Status.RETRYING)),
@@ -105,23 +98,20 @@ def announcement_progress(announcement: Announcement) -> dict:
         failed=Count("pk", filter=Q(status=EmailDelivery.Status.FAILED)),
         suppressed=Count("pk", filter=Q(status=EmailDelivery.Status.SUPPRESSED)),
     )
+
+
+def announcement_progress(announcement: Announcement) -> dict:
+    """Where the sending stands, counted from the delivery rows. Reads only: the stored
+    status and counts are kept by `announcement_record_progress`."""
+    announcement.refresh_from_db(fields=["status", "total"])
+    counts = _delivery_counts(announcement)
     total = max(announcement.total, counts["created"])
     done = counts["sent"] + counts["failed"] + counts["suppressed"]
-    waiting = total - done
-    status = announcement.status
-    if status == Announcement.Status.SENDING and total and waiting == 0:
-        status = Announcement.Status.SENT
-    changes = {}
-    if (announcement.sent_count, announcement.failed_count) != (counts["sent"], counts["failed"]):
-        changes.update(sent_count=counts["sent"], failed_count=counts["failed"])
-    if status != announcement.status:
-        changes["status"] = status
-    if changes:
-        Announcement.objects.filter(pk=announcement.pk).update(**changes, updated_at=timezone.now())
-        for field, value in changes.items():
-            setattr(announcement, field, value)
+    finished = announcement.status == Announcement.Status.SENT or (
+        announcement.status == Announcement.Status.SENDING and bool(total) and done >= total
+    )
     return {
-        "status": status,
+        "status": Announcement.Status.SENT if finished else announcement.status,
         "total": total,
         "queued": counts["queued"] + max(total - counts["created"], 0),
         "retrying": counts["retrying"],
@@ -130,8 +120,28 @@ def announcement_progress(announcement: Announcement) -> dict:
         "suppressed": counts["suppressed"],
         "done": done,
         "percent": round(100 * done / total) if total else 100,
-        "finished": status == Announcement.Status.SENT,
+        "finished": finished,
     }
+
+
+@transaction.atomic
+def announcement_record_progress(*, announcement_id: int) -> None:
+    """Store the counts, and "sent" once every delivery has settled. Called each time one
+    of the announcement's deliveries settles (the outbox's `delivery_settled` signal)."""
+    announcement = Announcement.objects.select_for_update().filter(pk=announcement_id).first()
+    if announcement is None or announcement.status != Announcement.Status.SENDING:
+        return
+    progress = announcement_progress(announcement)
+    changes = {"sent_count": progress["sent"], "failed_count": progress["failed"]}
+    if progress["finished"]:
+        changes["status"] = Announcement.Status.SENT
+    Announcement.objects.filter(pk=announcement.pk).update(**changes, updated_at=timezone.now())
+
+
+def on_delivery_settled(sender, *, delivery: EmailDelivery, **kwargs) -> None:
+    announcement_id = Announcement.id_of_delivery_group(delivery.group_key)
+    if announcement_id is not None:
+        announcement_record_progress(announcement_id=announcement_id)
 
 
 def attach_announcements(deliveries) -> None:
@@ -177,8 +187,7 @@ def announcement_preview(announcement: Announcement, *, user, language: str):
 
 def delivery_requeue(*, actor, delivery: EmailDelivery) -> EmailDelivery:
     """Send a failed (or still retrying) message again, for example after fixing the mail server."""
-    if not is_campaign_admin(actor):
-        raise PermissionDenied(_("Only campaign admins can send messages again."))
+    require_campaign_admin(actor)
     with transaction.atomic():
         delivery = EmailDelivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.status not in (EmailDelivery.Status.FAILED, EmailDelivery.Status.RETRYING):

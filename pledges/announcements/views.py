@@ -2,12 +2,9 @@
 deliveries that failed or are being retried. Staff only (and MFA, by the middleware: these
 pages live under /<lang>/staff/)."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,23 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import is_campaign_admin
+from accounts.access import staff_required
 from campaign.outbox.models import EmailCategory, EmailDelivery
 from pledges.announcements import services
 from pledges.announcements.forms import AnnouncementForm
 from pledges.announcements.services import delivery_requeue
 from pledges.models import Announcement
-
-
-def staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_campaign_admin(request.user):
-            raise PermissionDenied(_("Only campaign admins can send announcements."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _apply_errors(form, error: ValidationError):

@@ -11,16 +11,12 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections import Counter
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,55 +25,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event
 
-from accounts.access import can_act_for
+from accounts.access import verified_email_required
 from accounts.models import Membership
 from campaign.models import ReportingPeriod
+from pledges import services
+from pledges.access import access_pledge_as_official
 from pledges.models import Pledge, PledgeCalendar
 from pledges.reminders import zone_of
 
 log = logging.getLogger(__name__)
-
-TOKEN_BYTES = 32  # 43 URL-safe characters
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-# --- services -----------------------------------------------------------------------------
-
-
-def _require_official(actor, pledge: Pledge) -> None:
-    if not can_act_for(actor, pledge.municipality_id):
-        raise PermissionDenied(_("You do not act for this municipality."))
-
-
-def calendar_get_or_create(*, actor, pledge: Pledge) -> PledgeCalendar:
-    """The pledge's feed, created the first time an official of the city asks for it."""
-    _require_official(actor, pledge)
-    existing = PledgeCalendar.objects.filter(pledge=pledge).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            created = PledgeCalendar.objects.create(pledge=pledge, token=_new_token())
-    except IntegrityError:  # two first requests at once: the other one won
-        return PledgeCalendar.objects.get(pledge=pledge)
-    log.info("calendar feed of pledge %s created by user %s", pledge.pk, actor.pk)
-    return created
-
-
-@transaction.atomic
-def calendar_reset_token(*, actor, pledge: Pledge) -> PledgeCalendar:
-    """A new secret address; the old one stops working at once."""
-    _require_official(actor, pledge)
-    feed = PledgeCalendar.objects.select_for_update().filter(pledge=pledge).first()
-    if feed is None:
-        feed = PledgeCalendar(pledge=pledge)
-    feed.token = _new_token()
-    feed.save()
-    log.info("calendar feed of pledge %s reset by user %s", pledge.pk, actor.pk)
-    return feed
 
 
 def feed_url(feed: PledgeCalendar) -> str:
@@ -168,28 +124,20 @@ def feed(request, token):
     return response
 
 
-def _official_pledge(request, pledge_pk) -> Pledge:
-    """404 unless the user is an approved official of the pledge's city: nobody learns
-    which pledges exist."""
-    pledge = get_object_or_404(Pledge.objects.select_related("campaign", "municipality"), pk=pledge_pk)
-    if not can_act_for(request.user, pledge.municipality_id):
-        raise Http404
-    return pledge
-
-
-@login_required
+@verified_email_required
 @require_GET
 def calendar_page(request, pledge_pk):
-    pledge = _official_pledge(request, pledge_pk)
-    entry = calendar_get_or_create(actor=request.user, pledge=pledge)
-    context = {"pledge": pledge, "calendar_url": feed_url(entry)}
+    pledge = access_pledge_as_official(request.user, pledge_pk)
+    # Verifying a pledge made its feed; a page view never does.
+    entry = PledgeCalendar.objects.filter(pledge=pledge).first()
+    context = {"pledge": pledge, "calendar_url": feed_url(entry) if entry else ""}
     return render(request, "pledges/calendar_feed_page.html", context)
 
 
-@login_required
+@verified_email_required
 @require_POST
 def calendar_reset(request, pledge_pk):
-    pledge = _official_pledge(request, pledge_pk)
-    calendar_reset_token(actor=request.user, pledge=pledge)
+    pledge = access_pledge_as_official(request.user, pledge_pk)
+    services.calendar_reset_token(actor=request.user, pledge=pledge)
     messages.success(request, _("The calendar has a new address. The old address no longer works."))
     return redirect("calendar:page", pledge_pk=pledge.pk)

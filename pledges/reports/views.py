@@ -1,23 +1,22 @@
 """Progress reports filed by a city's approved officials. Views stay thin: the services
 in pledges/services.py check permissions, validate and record history."""
 
-from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import approved_municipality_ids, can_act_for
-from campaign.models import Commitment, ReportingPeriod
+from accounts.access import approved_municipality_ids, verified_email_required
+from campaign.models import Commitment
 from pledges import services
-from pledges.models import Pledge, ProgressReport, ProgressUpdate, ReportVersion
-from pledges.queries import ordered_updates, pledge_period_rows
+from pledges.access import access_period_of_pledge, access_pledge_as_official, access_report_version
+from pledges.models import Pledge, ProgressReport, ProgressUpdate
+from pledges.queries import pledge_period_rows
 from pledges.reports.forms import UpdateFormSet
 
 
@@ -30,26 +29,10 @@ class ReportActionForm(forms.Form):
     )
 
 
-def _has_verified_email(user) -> bool:
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
-
-
-def _official_pledge(request, pledge_pk) -> Pledge:
-    """The pledge, if the user is an approved official of its municipality; 404 otherwise,
-    so that nobody learns which pledges exist."""
-    pledge = get_object_or_404(Pledge.objects.select_related("campaign", "municipality"), pk=pledge_pk)
-    if not can_act_for(request.user, pledge.municipality_id):
-        raise Http404
-    if not _has_verified_email(request.user):
-        raise PermissionDenied(_("Confirm your email address first."))
-    return pledge
-
-
-@login_required
+@verified_email_required
+@require_GET
 def report_home(request):
     """The pledges the user reports for."""
-    if not _has_verified_email(request.user):
-        raise PermissionDenied(_("Confirm your email address first."))
     pledges = (
         Pledge.objects.filter(municipality_id__in=approved_municipality_ids(request.user))
         .select_related("campaign", "municipality")
@@ -58,9 +41,10 @@ def report_home(request):
     return render(request, "pledges/report_home.html", {"pledges": pledges})
 
 
-@login_required
+@verified_email_required
+@require_GET
 def report_index(request, pledge_pk):
-    pledge = _official_pledge(request, pledge_pk)
+    pledge = access_pledge_as_official(request.user, pledge_pk)
     is_verified = pledge.status == Pledge.Status.VERIFIED
     rows = pledge_period_rows(pledge) if is_verified else []
     return render(request, "pledges/report_index.html", {"pledge": pledge, "rows": rows, "is_verified": is_verified})
@@ -78,17 +62,22 @@ def _report_context(pledge, period, report):
         "is_submitted": submitted,
         "read_only": submitted and today > deadline,
         "correction_deadline": deadline,
-        "versions": report.versions.select_related("submitted_by").order_by("-number"),
+        "versions": report.versions.select_related("submitted_by").order_by("-number") if report.pk else [],
     }
 
 
-@login_required
+@verified_email_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pledge_pk, period_pk):
-    pledge = _official_pledge(request, pledge_pk)
-    period = get_object_or_404(ReportingPeriod, pk=period_pk, campaign_id=pledge.campaign_id)
+    pledge = access_pledge_as_official(request.user, pledge_pk)
+    period = access_period_of_pledge(pledge, period_pk)
     try:
-        report = services.report_open(actor=request.user, pledge=pledge, period=period)
+        if request.method == "POST":
+            # The report and its rows are made on the first save, never by opening the page.
+            report = services.report_open(actor=request.user, pledge=pledge, period=period)
+            updates = list(services.ordered_updates(report))
+        else:
+            report, updates = services.report_as_found(actor=request.user, pledge=pledge, period=period)
     except PermissionDenied as exc:
         raise Http404 from exc
     except ValidationError as exc:
@@ -97,7 +86,6 @@ def report_edit(request, pledge_pk, period_pk):
         return redirect("reports:index", pledge_pk=pledge.pk)
 
     context = _report_context(pledge, period, report)
-    updates = list(ordered_updates(report))
 
     if context["read_only"]:
         if request.method == "POST":
@@ -140,15 +128,11 @@ def report_edit(request, pledge_pk, period_pk):
     )
 
 
-@login_required
+@verified_email_required
+@require_GET
 def report_version(request, pledge_pk, period_pk, number):
-    pledge = _official_pledge(request, pledge_pk)
-    version = get_object_or_404(
-        ReportVersion.objects.select_related("report__period", "submitted_by"),
-        report__pledge=pledge,
-        report__period_id=period_pk,
-        number=number,
-    )
+    version = access_report_version(request.user, pledge_pk, period_pk, number)
+    pledge = version.report.pledge
     commitments = {c.pk: c for c in Commitment.objects.filter(campaign_id=pledge.campaign_id)}
     labels = dict(ProgressUpdate.Status.choices)
     items = [

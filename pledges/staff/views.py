@@ -5,26 +5,23 @@ Every change goes through the services, one item at a time, each in its own tran
 a bulk action reports how many succeeded and which failed and why.
 """
 
-from collections.abc import Callable, Iterable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import services as account_services
-from accounts.access import is_campaign_admin
+from accounts.access import staff_required
 from accounts.models import Membership
 from accounts.names import country_name
 from accounts.services import email_domain_matches
+from campaign.bulk import run_each
 from campaign.models import Campaign
 from pledges import queries, services
 from pledges.models import Pledge
@@ -38,60 +35,9 @@ from pledges.staff.forms import (
 )
 
 
-def staff_required(view):
-    """Anonymous users go to the login page; signed-in users who are not staff get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_campaign_admin(request.user):
-            raise PermissionDenied(_("Only campaign admins can open the work queue."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _url(name: str, pk: int, fallback: str) -> str:
-    """A page another part of the product serves: its named URL, or its documented path."""
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return f"/{get_language()}/{fallback}"
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("You may not do this.")
-
-
 def _checked(form) -> set[str]:
     """Rows ticked before a failed submission stay ticked."""
     return set(form.data.getlist("selected")) if form.is_bound else set()
-
-
-def _run_bulk(request, items: Iterable, act: Callable, describe: Callable, done_message: Callable[[int], str]):
-    """Call the service for each item; each call is its own transaction."""
-    done, failed = 0, []
-    for item in items:
-        try:
-            act(item)
-        except (ValidationError, PermissionDenied) as exc:
-            failed.append(f"{describe(item)}: {_error_text(exc)}")
-        else:
-            done += 1
-    if done:
-        messages.success(request, done_message(done))
-    if failed:
-        messages.error(
-            request,
-            ngettext(
-                "%(count)d could not be done: %(details)s",
-                "%(count)d could not be done: %(details)s",
-                len(failed),
-            )
-            % {"count": len(failed), "details": "; ".join(failed)},
-        )
 
 
 # --- dashboard --------------------------------------------------------------------------
@@ -112,11 +58,7 @@ def dashboard(request):
 def _membership_rows(memberships, refuse_forms):
     rows = []
     for membership in memberships:
-        letter_url = (
-            _url("accounts:membership_letter", membership.pk, f"accounts/memberships/{membership.pk}/letter/")
-            if membership.evidence_letter
-            else ""
-        )
+        letter_url = reverse("accounts:membership_letter", args=[membership.pk]) if membership.evidence_letter else ""
         rows.append(
             {
                 "membership": membership,
@@ -158,12 +100,14 @@ def memberships_approve(request):
     form = MembershipSelectionForm(request.POST)
     if not form.is_valid():
         return _render_memberships(request, bulk_form=form, status=400)
-    _run_bulk(
+    run_each(
         request,
         form.cleaned_data["selected"],
         lambda m: account_services.membership_approve(actor=request.user, membership=m),
-        lambda m: f"{m.user.email} – {m.municipality.name}",
-        lambda n: ngettext("%(count)d request approved.", "%(count)d requests approved.", n) % {"count": n},
+        describe=lambda m: f"{m.user.email} – {m.municipality.name}",
+        done_message=lambda n: (
+            ngettext("%(count)d request approved.", "%(count)d requests approved.", n) % {"count": n}
+        ),
     )
     return redirect("staff:memberships")
 
@@ -229,12 +173,12 @@ def pledges_verify(request):
     form = PledgeSelectionForm(request.POST)
     if not form.is_valid():
         return _render_pledges(request, bulk_form=form, status=400)
-    _run_bulk(
+    run_each(
         request,
         form.cleaned_data["selected"],
         lambda p: services.pledge_verify(actor=request.user, pledge=p),
-        lambda p: p.municipality.name,
-        lambda n: (
+        describe=lambda p: p.municipality.name,
+        done_message=lambda n: (
             ngettext(
                 "%(count)d pledge verified: it is public now.", "%(count)d pledges verified: they are public now.", n
             )
@@ -256,9 +200,7 @@ def _render_pledge_detail(request, pledge, *, reject_form=None, status=200):
             "country": country_name(pledge.municipality.country),
             "chosen": list(pledge.chosen.all()),
             "events": list(pledge.events.all()),
-            "resolution_url": _url("pledges:resolution", pledge.pk, f"pledges/{pledge.pk}/resolution/")
-            if pledge.resolution
-            else "",
+            "resolution_url": reverse("pledges:resolution", args=[pledge.pk]) if pledge.resolution else "",
             "reject_form": reject_form
             or ReasonForm(help_text=_("The city's officials receive it by email, in their language.")),
             "can_decide": pledge.status == Pledge.Status.SUBMITTED,

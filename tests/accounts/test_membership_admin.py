@@ -62,7 +62,7 @@ def test_approve_action_calls_the_service(client, staff, mechelen, mailoutbox, d
     assert MembershipEvent.objects.filter(membership=pending, action="approved", actor=staff).exists()
     assert [m.to for m in mailoutbox] == [[pending.user.email]]
     body = response.content.decode()
-    assert "1 request(s) approved." in body
+    assert "1 request approved." in body
     assert "Only a pending request can be approved." in body
 
 

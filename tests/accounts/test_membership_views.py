@@ -106,7 +106,7 @@ def test_unverified_users_are_asked_to_verify_their_email_and_cannot_request(cli
     )
 
     for response in (page, posted):
-        assert response.status_code == 200
+        assert response.status_code == 403
         assert "account/verified_email_required.html" in [t.name for t in response.templates]
     assert not Membership.objects.exists()
 

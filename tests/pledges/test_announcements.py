@@ -113,6 +113,9 @@ def test_sending_mails_each_recipient_once_in_their_language(world, staff, draft
     by_address = {m.to[0]: m for m in mailoutbox}
     assert '<html lang="fr"' in by_address["maire@verified.fr"].alternatives[0][0]
 
+    # Each settled delivery updated the stored record; reading the progress writes nothing.
+    draft.refresh_from_db()
+    assert (draft.status, draft.sent_count, draft.failed_count) == (Announcement.Status.SENT, 3, 0)
     progress = services.announcement_progress(draft)
     assert progress == {
         "status": "sent",

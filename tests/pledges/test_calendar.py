@@ -3,18 +3,20 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from icalendar import Calendar
 
+from pledges import services
 from pledges.models import PledgeCalendar
-from pledges.reports import calendar as pledge_calendar
 from tests.factories import UserFactory, approve_official
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def feed(verified_pledge_a, official_a):
-    return pledge_calendar.calendar_get_or_create(actor=official_a, pledge=verified_pledge_a)
+def feed(verified_pledge_a):
+    """Verifying the pledge made its feed."""
+    return PledgeCalendar.objects.get(pledge=verified_pledge_a)
 
 
 def feed_path(entry):
@@ -129,19 +131,34 @@ def test_nobody_else_sees_or_resets_the_address(client, verified_pledge_a, offic
         user = UserFactory()
         Membership.objects.create(user=user, municipality=city_a, role="staff", status="requested")
         client.force_login(user)
+    token = PledgeCalendar.objects.get(pledge=verified_pledge_a).token
     page = client.get(f"/en/reports/calendar/{verified_pledge_a.pk}/")
     reset = client.post(f"/en/reports/calendar/{verified_pledge_a.pk}/reset/")
     if who == "anonymous":
         assert page.status_code == 302 and reset.status_code == 302
     else:
         assert page.status_code == 404 and reset.status_code == 404
+    assert PledgeCalendar.objects.get(pledge=verified_pledge_a).token == token
+    assert token not in page.content.decode()
+
+
+def test_verifying_a_pledge_makes_its_feed_and_opening_the_page_writes_nothing(
+    client, submitted_pledge_a, staff_admin, official_a
+):
     assert not PledgeCalendar.objects.exists()
+    services.pledge_verify(actor=staff_admin, pledge=submitted_pledge_a)
+    entry = PledgeCalendar.objects.get(pledge=submitted_pledge_a)
+    client.force_login(official_a)
+    PledgeCalendar.objects.all().delete()  # a pledge verified before feeds were made on verification
+    response = client.get(f"/en/reports/calendar/{submitted_pledge_a.pk}/")
+    assert response.status_code == 200
+    assert entry.token not in response.content.decode()
+    assert not PledgeCalendar.objects.exists()
+    client.post(f"/en/reports/calendar/{submitted_pledge_a.pk}/reset/")
+    assert PledgeCalendar.objects.filter(pledge=submitted_pledge_a).exists()
 
 
-def test_services_deny_by_default(verified_pledge_a, official_b):
-    from django.core.exceptions import PermissionDenied
-
-    with pytest.raises(PermissionDenied):
-        pledge_calendar.calendar_get_or_create(actor=official_b, pledge=verified_pledge_a)
-    with pytest.raises(PermissionDenied):
-        pledge_calendar.calendar_reset_token(actor=official_b, pledge=verified_pledge_a)
+def test_the_reset_service_denies_by_default(verified_pledge_a, official_b, staff_admin):
+    for actor in (official_b, staff_admin):
+        with pytest.raises(PermissionDenied):
+            services.calendar_reset_token(actor=actor, pledge=verified_pledge_a)

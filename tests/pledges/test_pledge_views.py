@@ -61,15 +61,16 @@ def test_unknown_pledge_id_is_404(client, official_a):
     assert client.get("/en/pledges/999999/edit/").status_code == 404
 
 
-def test_unverified_email_cannot_act(client, draft_pledge_a, official_a):
+def test_unverified_email_cannot_act(client, draft_pledge_a, official_a, mailoutbox):
     EmailAddress.objects.filter(user=official_a).update(verified=False)
     client.force_login(official_a)
     response = client.get(edit_url(draft_pledge_a))
     assert response.status_code == 403
-    assert "Confirm your email address" in response.content.decode()
+    assert "Verify Your Email Address" in response.content.decode()
     response = client.post(edit_url(draft_pledge_a), {"signatory_name": "Sneaky", "save": "1"})
     assert response.status_code == 403
     assert Pledge.objects.get(pk=draft_pledge_a.pk).signatory_name == ""
+    assert any(official_a.email in m.to for m in mailoutbox), "the page sends a new confirmation link"
 
 
 # --- start -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from campaign.admin_base import ReadOnlyAdmin, ReadOnlyInline, StaffAdminMixin, StaffEditableMixin
 from campaign.bulk import run_each
+from campaign.fields import LinesField
 
 from . import services as membership_services
 from .models import Invitation, Membership, MembershipEvent, Municipality, MunicipalityName, User
@@ -33,23 +34,6 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-class NameListField(forms.CharField):
-    """A list of names, one a line."""
-
-    widget = forms.Textarea(attrs={"rows": 4})
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return "\n".join(value)
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, list | tuple):
-            return list(value)
-        lines = (line.strip() for line in (value or "").splitlines())
-        return list(dict.fromkeys(line for line in lines if line))
-
-
 class MunicipalityAdminForm(forms.ModelForm):
     """Checks what a hand-added place (a province, a metropolitan government) needs.
 
@@ -58,7 +42,7 @@ class MunicipalityAdminForm(forms.ModelForm):
     and name in the same region.
     """
 
-    alternate_names = NameListField(
+    alternate_names = LinesField(
         label=_("alternate names"),
         required=False,
         help_text=_("One a line: names in other languages and other spellings, such as “Malines”."),

@@ -5,27 +5,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from campaign.fields import LinesField
 from pledges.models import ProgressUpdate
 from pledges.services import UpdateInput
 
 MAX_LINKS = 20
 
 
-class LinesField(forms.CharField):
+class LinksField(LinesField):
     """Web addresses, one a line; each must be http or https."""
 
     widget = forms.Textarea(attrs={"rows": 3})
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return "\n".join(value)
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, list | tuple):
-            return list(value)
-        lines = (line.strip() for line in (value or "").splitlines())
-        return list(dict.fromkeys(line for line in lines if line))
 
     def validate(self, value):
         if self.required and not value:
@@ -60,7 +50,7 @@ class UpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required unless the commitment is not started yet."),
     )
-    evidence_links = LinesField(
+    evidence_links = LinksField(
         label=_("Evidence links"),
         required=False,
         help_text=_("Web pages, reports or decisions that show the work: one address a line."),

@@ -104,6 +104,8 @@ def problems(modules: dict[str, str]) -> list[str]:
     found = []
     graph: dict[str, set[str]] = {}
     for module, source in sorted(modules.items()):
+        if "noqa: E402" in source:
+            found.append(f"{module}: an import silenced in the middle of the module; move it to the top")
         own = LAYERS.index(layer_of(module) or "seeds")
         graph[module] = set()
         for target, line, top in imports_of(module, source, known):
@@ -165,6 +167,7 @@ def test_imports_point_down_with_no_loop_and_none_hidden():
         ({"accounts.x": "def f():\n    from accounts import y\n", "accounts.y": ""}, "inside a function"),
         ({"pledges.a": "from pledges import b\n", "pledges.b": "from pledges import a\n"}, "import loop"),
         ({"pledges.a": "from campaign import urls\n", "campaign.urls": ""}, "root URLconf"),
+        ({"pledges.a": "X = 1\nimport os  # noqa: E402\n"}, "middle of the module"),
     ],
 )
 def test_the_rule_catches_each_kind_of_wrong_arrow(sources, expected):

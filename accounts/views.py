@@ -187,7 +187,7 @@ def _memberships_context(request, bound_forms: dict | None = None) -> dict:
             row["invite_form"] = bound_forms.get(("invite", mid)) or InvitationForm(prefix=f"invite-{mid}")
             row["handover_form"] = bound_forms.get(("handover", mid)) or HandoverForm(prefix=f"handover-{mid}")
         rows.append(row)
-    order = {
+    order: dict[str, int] = {
         Membership.Status.APPROVED: 0,
         Membership.Status.REQUESTED: 1,
         Membership.Status.REFUSED: 2,
@@ -294,7 +294,10 @@ def invitation_view(request, token: str):
             state = "wrong_address"
         except ValidationError as exc:
             return render(
-                request, "accounts/invitation_invalid.html", {"problem": "other", "message": exc.messages[0]}, 410
+                request,
+                "accounts/invitation_invalid.html",
+                {"problem": "other", "message": exc.messages[0]},
+                status=410,
             )
         else:
             messages.success(request, _("You now act for %(name)s.") % {"name": membership.municipality.name})

@@ -19,6 +19,7 @@ addresses, since only a user can opt out.
 
 import logging
 import uuid
+from typing import Any
 
 from django.db import transaction
 
@@ -33,11 +34,11 @@ def queue_email(
     template: str,
     to_user_id: int | None = None,
     to_email: str = "",
-    context: dict | None = None,
+    context: dict[str, Any] | None = None,
     category: str = "transactional",
     idempotency_key: str = "",
     group_key: str = "",
-):
+) -> EmailDelivery:
     """Send `template` to a user (in their language) or to a bare address, after commit.
 
     The context must be JSON-serialisable: it is stored on the delivery row. Pass an

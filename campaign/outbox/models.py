@@ -73,7 +73,7 @@ class EmailDelivery(models.Model):
             models.Index(fields=["status", "updated_at"], name="campaign_delivery_status"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.template} → {self.to_email or self.recipient_id} ({self.status})"
 
 
@@ -104,5 +104,5 @@ class EmailOptOut(models.Model):
             models.UniqueConstraint(fields=["user", "category"], name="campaign_email_opt_out_unique"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} ✕ {self.get_category_display()}"

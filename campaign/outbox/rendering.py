@@ -5,13 +5,15 @@ templates/emails/<name>_message.txt
 templates/emails/<name>_message.html   (optional; may extend emails/base_message.html)
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def render_email(*, template: str, language: str, context: dict) -> tuple[str, str, str | None]:
+def render_email(*, template: str, language: str, context: dict[str, Any]) -> tuple[str, str, str | None]:
     context = {"SITE_NAME": "Cities for Migration", "SITE_URL": settings.SITE_URL, **context}
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()

@@ -1,6 +1,7 @@
 """Changes to a recipient's email preferences: opting out and opting back in."""
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -11,8 +12,11 @@ from campaign.outbox.models import OPTIONAL_EMAIL_CATEGORIES, EmailOptOut
 
 log = logging.getLogger(__name__)
 
+# Users are typed Any here: the user model (settings.AUTH_USER_MODEL) lives in accounts,
+# a layer above the outbox, which may not import it, not even for mypy.
 
-def email_opt_out(*, user, category: str, source: str = EmailOptOut.Source.LINK) -> EmailOptOut:
+
+def email_opt_out(*, user: Any, category: str, source: str = EmailOptOut.Source.LINK) -> EmailOptOut:
     """Stop one category of non-essential mail. The caller has proved who the user is (a
     signed token or a signed-in session). Idempotent."""
     if category not in OPTIONAL_CATEGORY_VALUES:
@@ -29,11 +33,11 @@ def email_opt_out(*, user, category: str, source: str = EmailOptOut.Source.LINK)
     return opt_out
 
 
-def opted_out_categories(user) -> set[str]:
+def opted_out_categories(user: Any) -> set[str]:
     return set(EmailOptOut.objects.filter(user=user).values_list("category", flat=True))
 
 
-def email_preferences_update(*, actor, user, receive: set[str]) -> set[str]:
+def email_preferences_update(*, actor: Any, user: Any, receive: set[str]) -> set[str]:
     """Receive exactly the non-essential categories in `receive`. Only for oneself."""
     if not (actor and actor.is_authenticated and actor.pk == user.pk):
         raise PermissionDenied(_("You can only change your own email preferences."))

@@ -2,6 +2,7 @@
 The work is in delivery.py."""
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -14,8 +15,9 @@ log = logging.getLogger(__name__)
 EMAIL_MAX_RETRIES = int(getattr(settings, "EMAIL_MAX_RETRIES", 6))
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=EMAIL_MAX_RETRIES)
-def send_email(self, delivery_id: int):
+# Celery ships no types, so to mypy its decorator makes the tasks untyped (hence the ignores).
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=EMAIL_MAX_RETRIES)  # type: ignore[untyped-decorator]
+def send_email(self: Any, delivery_id: int) -> str:
     """Send one `EmailDelivery`. Safe to run twice: a sent row is skipped.
 
     acks_late: a worker killed mid-send leaves the message unacknowledged and the broker
@@ -40,7 +42,7 @@ def send_email(self, delivery_id: int):
     return outcome.status
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True)  # type: ignore[untyped-decorator]
 def requeue_stale_deliveries(limit: int = 500) -> int:
     """Hand again to Celery the rows whose task may have been lost. Sending a row twice is
     harmless: `deliver()` locks it and finds it sent. Returns how many."""

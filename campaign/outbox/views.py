@@ -1,10 +1,13 @@
 """Unsubscribe links (no language prefix: they sit in emails and mail programs POST to them)
 and the signed-in user's email preferences."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,7 +20,9 @@ from campaign.outbox.models import OPTIONAL_EMAIL_CATEGORIES, EmailCategory, Ema
 from campaign.outbox.services import email_opt_out, email_preferences_update, opted_out_categories
 
 
-def _render_in(language: str, request, template: str, context: dict, status: int = 200):
+def _render_in(
+    language: str, request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     with translation.override(language):
         response = render(request, template, {**context, "LANGUAGE_CODE": language}, status=status)
     response.headers["Content-Language"] = language
@@ -26,7 +31,7 @@ def _render_in(language: str, request, template: str, context: dict, status: int
 
 @csrf_exempt  # RFC 8058: mail programs POST without a CSRF token; the signed token is the protection
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request, token: str):
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     language = translation.get_language() or "en"
     try:
         user_id, category = delivery.read_unsubscribe_token(token)
@@ -51,7 +56,7 @@ def unsubscribe(request, token: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def email_preferences(request):
+def email_preferences(request: HttpRequest) -> HttpResponse:
     stopped = opted_out_categories(request.user)
     current = [c.value for c in OPTIONAL_EMAIL_CATEGORIES if c.value not in stopped]
     if request.method == "POST":

@@ -10,24 +10,37 @@ ordered with the database id as the last key, so that paging is stable. A page c
 same number of queries whatever the number of rows (see tests/public/test_api_queries.py).
 """
 
-from datetime import UTC, datetime, time
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any, cast
 
 import django_filters
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 
 from accounts.geo import CONTINENTS
 from accounts.models import Municipality
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.public import opendata
 from pledges.models import Pledge, ProgressUpdate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+    from rest_framework.generics import GenericAPIView
+
+    # To mypy the mixin is the generic view it is mixed into, so that super() resolves.
+    _OpenDataViewBase = GenericAPIView[Any]
+else:
+    _OpenDataViewBase = object
 
 # --- shared pieces --------------------------------------------------------------------------
 
@@ -50,7 +63,7 @@ LANG_PARAMETER = OpenApiParameter(
 )
 
 
-def requested_language(request) -> str:
+def requested_language(request: HttpRequest) -> str:
     asked = (request.GET.get("lang") or "").strip().lower()
     if asked in opendata.LANGUAGE_CODES:
         return asked
@@ -63,12 +76,12 @@ def requested_language(request) -> str:
     return from_header if from_header in opendata.LANGUAGE_CODES else "en"
 
 
-class OpenDataViewMixin:
+class OpenDataViewMixin(_OpenDataViewBase):
     """Read-only, public, in the language asked for."""
 
-    pagination_class = OpenDataPagination
+    pagination_class: type[BasePagination] | None = OpenDataPagination
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         language = requested_language(request)
         with translation.override(language):
             response = super().dispatch(request, *args, **kwargs)
@@ -78,17 +91,17 @@ class OpenDataViewMixin:
         patch_vary_headers(response, ["Accept-Language"])
         return response
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = cast("dict[str, Any]", super().get_serializer_context())  # a dict at run time
         context["now"] = timezone.now()
         return context
 
 
-def _day_start(value):
+def _day_start(value: date) -> datetime:
     return datetime.combine(value, time.min, tzinfo=UTC)
 
 
-class CountryContinentFilterSet(django_filters.FilterSet):
+class CountryContinentFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no types
     """country and continent on ``municipality_path``."""
 
     municipality_path = "municipality__"
@@ -102,17 +115,17 @@ class CountryContinentFilterSet(django_filters.FilterSet):
         label=_("GeoNames continent code: AF, AN, AS, EU, NA, OC or SA."),
     )
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.municipality_path}country": value.strip().upper()})
 
-    def filter_continent(self, queryset, name, value):
+    def filter_continent(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.municipality_path}country__in": opendata.countries_of_continent(value)})
 
 
-def _ordering_filter(choices: dict[str, tuple[str, ...]], label):
+def _ordering_filter(choices: dict[str, tuple[str, ...]], label: StrOrPromise) -> django_filters.ChoiceFilter:
     """A choice of orders, each ending with the id so that pages never overlap."""
 
-    def apply(queryset, name, value):
+    def apply(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.order_by(*choices[value])
 
     return django_filters.ChoiceFilter(
@@ -125,7 +138,7 @@ def _ordering_filter(choices: dict[str, tuple[str, ...]], label):
 # --- serializers (documentation of the records that opendata.py builds) ----------------------
 
 
-class PublicMunicipalitySerializer(serializers.Serializer):
+class PublicMunicipalitySerializer(serializers.Serializer[Municipality]):
     id = serializers.IntegerField(help_text=_("The municipality's stable identifier in this directory."))
     name = serializers.CharField(help_text=_("The municipality's name."))
     slug = serializers.SlugField(help_text=_("As in the address of the city's profile."))
@@ -140,17 +153,17 @@ class PublicMunicipalitySerializer(serializers.Serializer):
     population = serializers.IntegerField(allow_null=True, help_text=_("Population, as GeoNames gives it."))
     kind = serializers.ChoiceField(choices=Municipality.Kind.choices, help_text=_("The kind of government."))
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Municipality) -> dict[str, Any]:
         return opendata.municipality_record(instance)
 
 
-class ChosenCommitmentSerializer(serializers.Serializer):
+class ChosenCommitmentSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text=_("The commitment's code, such as RIGHTS-1."))
     target = serializers.CharField(help_text=_("The target the city set itself, in its own words."))
     target_date = serializers.DateField(allow_null=True, help_text=_("When the city means to reach it."))
 
 
-class ReportingSummarySerializer(serializers.Serializer):
+class ReportingSummarySerializer(serializers.Serializer[Any]):
     state = serializers.ChoiceField(
         choices=[(s, s) for s in opendata.REPORTING_STATES],
         help_text=_(
@@ -163,7 +176,7 @@ class ReportingSummarySerializer(serializers.Serializer):
     last_submitted_at = serializers.DateTimeField(allow_null=True, help_text=_("The latest submission (UTC)."))
 
 
-class SignatorySerializer(serializers.Serializer):
+class SignatorySerializer(serializers.Serializer[Pledge]):
     id = serializers.IntegerField(help_text=_("The pledge's stable identifier."))
     campaign = serializers.SlugField(help_text=_("The campaign's slug."))
     municipality = PublicMunicipalitySerializer()
@@ -180,12 +193,15 @@ class SignatorySerializer(serializers.Serializer):
     commitments = ChosenCommitmentSerializer(many=True, help_text=_("The commitments the city chose."))
     reporting = ReportingSummarySerializer(help_text=_("How the city reports its progress."))
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Pledge) -> dict[str, Any]:
         return opendata.signatory_record(instance, self.context.get("now"))
 
 
-class PeriodSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(help_text=_("In the language asked for."))
+class PeriodSerializer(serializers.ModelSerializer[ReportingPeriod]):
+    # DRF's metaclass takes declared fields off the class: this does not shadow Field.label.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text=_("In the language asked for.")
+    )
 
     class Meta:
         model = ReportingPeriod
@@ -193,7 +209,7 @@ class PeriodSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(serializers.ModelSerializer[Campaign]):
     title = serializers.CharField(help_text=_("In the language asked for."))
     slogan = serializers.CharField(help_text=_("In the language asked for."))
     description = serializers.CharField(help_text=_("In the language asked for."))
@@ -224,7 +240,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommitmentSerializer(serializers.Serializer):
+class CommitmentSerializer(serializers.Serializer[Commitment]):
     id = serializers.IntegerField(help_text=_("The commitment's stable identifier."))
     campaign = serializers.SlugField(help_text=_("The campaign's slug."))
     code = serializers.CharField(help_text=_("Short and stable, unique within the campaign, such as RIGHTS-1."))
@@ -232,7 +248,9 @@ class CommitmentSerializer(serializers.Serializer):
     theme_label = serializers.CharField(help_text=_("The theme's name, in the language asked for."))
     title = serializers.CharField(help_text=_("In the language asked for, English when not translated."))
     description = serializers.CharField(help_text=_("In the language asked for, English when not translated."))
-    required = serializers.BooleanField(help_text=_("Every signatory takes on a required commitment."))
+    required = serializers.BooleanField(  # type: ignore[assignment]  # a declared field, not Field.required
+        help_text=_("Every signatory takes on a required commitment.")
+    )
     order = serializers.IntegerField(help_text=_("Position in the campaign's list."))
     sdg_targets = serializers.ListField(child=serializers.CharField(), help_text=_("SDG targets, such as 10.7."))
     gcm_objectives = serializers.ListField(
@@ -243,18 +261,20 @@ class CommitmentSerializer(serializers.Serializer):
     )
     signatories = serializers.IntegerField(help_text=_("How many verified signatories chose it."))
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Commitment) -> dict[str, Any]:
         return opendata.commitment_record(instance)
 
 
-class ReportPeriodSerializer(serializers.Serializer):
+class ReportPeriodSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
-    label = serializers.CharField(help_text=_("In the language asked for."))
+    label = serializers.CharField(  # type: ignore[assignment]  # a declared field, not Field.label
+        help_text=_("In the language asked for.")
+    )
     opens = serializers.DateField()
     due = serializers.DateField()
 
 
-class ReportUpdateSerializer(serializers.Serializer):
+class ReportUpdateSerializer(serializers.Serializer[Any]):
     commitment_id = serializers.IntegerField(allow_null=True, help_text=_("The commitment's identifier."))
     code = serializers.CharField(help_text=_("The commitment's code."))
     status = serializers.ChoiceField(choices=ProgressUpdate.Status.choices, help_text=_("Where the city stands."))
@@ -263,7 +283,7 @@ class ReportUpdateSerializer(serializers.Serializer):
     figures = serializers.CharField(help_text=_("Figures the city gave, as written."))
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(serializers.Serializer[opendata.ReportVersion]):
     id = serializers.IntegerField(help_text=_("The report's stable identifier (one per pledge and period)."))
     pledge = serializers.IntegerField(help_text=_("The signatory (pledge) identifier."))
     campaign = serializers.SlugField(help_text=_("The campaign's slug."))
@@ -275,7 +295,7 @@ class ReportSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text=_("The submitted version shown; corrections add versions."))
     updates = ReportUpdateSerializer(many=True, help_text=_("One entry per commitment, as submitted."))
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: opendata.ReportVersion) -> dict[str, Any]:
         return opendata.report_record(instance)
 
 
@@ -311,14 +331,14 @@ class SignatoryFilter(CountryContinentFilterSet):
         model = Pledge
         fields = ["campaign", "country", "continent", "status", "kind", "commitment", "municipality", "since"]
 
-    def filter_commitment(self, queryset, name, value):
+    def filter_commitment(self, queryset: QuerySet[Pledge], name: str, value: str) -> QuerySet[Pledge]:
         return queryset.filter(chosen__commitment__code=value.strip().upper())
 
-    def filter_since(self, queryset, name, value):
+    def filter_since(self, queryset: QuerySet[Pledge], name: str, value: date) -> QuerySet[Pledge]:
         return queryset.filter(verified_at__gte=_day_start(value))
 
 
-class CommitmentFilter(django_filters.FilterSet):
+class CommitmentFilter(django_filters.FilterSet):  # type: ignore[misc]
     campaign = django_filters.CharFilter(field_name="campaign__slug", label=_("A campaign's slug."))
     theme = django_filters.ChoiceFilter(choices=Commitment.Theme.choices, label=_("A theme's code."))
     required = django_filters.BooleanFilter(field_name="is_required", label=_("true or false."))
@@ -328,7 +348,7 @@ class CommitmentFilter(django_filters.FilterSet):
         fields = ["campaign", "theme", "required"]
 
 
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(django_filters.FilterSet):  # type: ignore[misc]
     status = django_filters.ChoiceFilter(
         choices=[(s.value, s.value) for s in opendata.PUBLIC_CAMPAIGN_STATUSES], label=_("open or closed.")
     )
@@ -365,7 +385,9 @@ class ReportFilter(CountryContinentFilterSet):
         model = opendata.ReportVersion
         fields = ["campaign", "country", "continent", "period", "pledge", "municipality", "late", "since"]
 
-    def filter_since(self, queryset, name, value):
+    def filter_since(
+        self, queryset: QuerySet[opendata.ReportVersion], name: str, value: date
+    ) -> QuerySet[opendata.ReportVersion]:
         return queryset.filter(submitted_at__gte=_day_start(value))
 
 
@@ -385,11 +407,11 @@ class ReportFilter(CountryContinentFilterSet):
     retrieve=extend_schema(summary=_("One signatory"), parameters=[LANG_PARAMETER]),
 )
 @extend_schema(tags=["signatories"])
-class SignatoryViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
+class SignatoryViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[Pledge]):
     serializer_class = SignatorySerializer
     filterset_class = SignatoryFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Pledge]:
         return opendata.signatories_queryset()
 
 
@@ -402,12 +424,12 @@ class SignatoryViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary=_("One campaign, by slug"), parameters=[LANG_PARAMETER]),
 )
 @extend_schema(tags=["campaigns"])
-class CampaignViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
+class CampaignViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[Campaign]):
     serializer_class = CampaignSerializer
     filterset_class = CampaignFilter
     lookup_field = "slug"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Campaign]:
         signatories = (
             opendata.public_pledges()
             .filter(campaign=OuterRef("pk"), status=Pledge.Status.VERIFIED)
@@ -446,11 +468,11 @@ class CampaignViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary=_("One commitment"), parameters=[LANG_PARAMETER]),
 )
 @extend_schema(tags=["commitments"])
-class CommitmentViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
+class CommitmentViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[Commitment]):
     serializer_class = CommitmentSerializer
     filterset_class = CommitmentFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Commitment]:
         return opendata.commitments_queryset()
 
 
@@ -473,12 +495,12 @@ class CommitmentViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
     ),
 )
 @extend_schema(tags=["reports"])
-class ReportViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[opendata.ReportVersion]):
     serializer_class = ReportSerializer
     filterset_class = ReportFilter
     lookup_field = "report_id"
     lookup_url_kwarg = "id"
     lookup_value_regex = r"\d+"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[opendata.ReportVersion]:
         return opendata.reports_queryset()

@@ -1,11 +1,16 @@
 """Read-only API on the municipality directory: GET /api/v1/municipalities/?search=TEXT"""
 
+from __future__ import annotations
+
+from typing import Any
+
 import django_filters
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,7 +27,7 @@ from campaign.public.api import (
 from pledges.models import Pledge
 
 
-class MunicipalitySerializer(serializers.ModelSerializer):
+class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
     country_name = serializers.SerializerMethodField(help_text=_("The country's English name."))
     region = serializers.CharField(
         source="admin_region", read_only=True, help_text=_("First-level administrative division (GeoNames admin1).")
@@ -45,7 +50,7 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_country_name(self, obj) -> str:
+    def get_country_name(self, obj: Municipality) -> str:
         return country_name(obj.country) or obj.country
 
 
@@ -76,7 +81,7 @@ class MunicipalitySearchView(APIView):
         responses={200: MunicipalitySerializer(many=True)},
         tags=["municipalities"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         text = request.query_params.get("search", "")
         results = search_municipalities(text[:200], limit=MAX_RESULTS)
         return Response(MunicipalitySerializer(results, many=True).data)
@@ -88,7 +93,7 @@ class MunicipalitySearchView(APIView):
 # municipality has /api/v1/municipalities/<id>/ with its public pledges.
 
 
-def _signed(campaign_slug: str | None = None):
+def _signed(campaign_slug: str | None = None) -> Exists:
 
     pledges = opendata.public_pledges().filter(municipality=OuterRef("pk"), status=Pledge.Status.VERIFIED)
     if campaign_slug:
@@ -99,11 +104,11 @@ def _signed(campaign_slug: str | None = None):
 class DirectoryMunicipalitySerializer(PublicMunicipalitySerializer):
     has_signed = serializers.BooleanField(help_text=_("True if the municipality has a verified pledge."))
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Municipality) -> dict[str, Any]:
         return {**opendata.municipality_record(instance), "has_signed": bool(getattr(instance, "has_signed", False))}
 
 
-class MunicipalityPledgeSerializer(serializers.Serializer):
+class MunicipalityPledgeSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(help_text=_("The pledge's id, as in /api/v1/signatories/<id>/."))
     campaign = serializers.SlugField(help_text=_("The campaign's slug."))
     status = serializers.CharField(help_text=_("verified or withdrawn."))
@@ -116,7 +121,7 @@ class MunicipalityDetailSerializer(DirectoryMunicipalitySerializer):
     time_zone = serializers.CharField(help_text=_("IANA time zone name."))
     pledges = MunicipalityPledgeSerializer(many=True, help_text=_("Its public pledges, one per campaign."))
 
-    def to_representation(self, instance):
+    def to_representation(self, instance: Municipality) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["region"] = instance.admin_region
         data["time_zone"] = instance.time_zone
@@ -128,7 +133,7 @@ class MunicipalityDetailSerializer(DirectoryMunicipalitySerializer):
                 "signed_on": p.signed_on.isoformat() if p.signed_on else None,
                 "withdrawn_at": opendata._iso(p.withdrawn_at) if p.status == "withdrawn" else None,
             }
-            for p in instance.public_pledges
+            for p in instance.public_pledges  # type: ignore[attr-defined]  # Prefetch(to_attr=...)
         ]
         return data
 
@@ -151,18 +156,18 @@ class MunicipalityFilter(CountryContinentFilterSet):
         model = Municipality
         fields = ["country", "continent", "kind", "has_signed", "campaign", "search"]
 
-    def filter_has_signed(self, queryset, name, value):
+    def filter_has_signed(self, queryset: QuerySet[Municipality], name: str, value: bool) -> QuerySet[Municipality]:
         campaign = (self.data.get("campaign") or "").strip() or None
         signed = _signed(campaign)
         return queryset.filter(signed) if value else queryset.exclude(signed)
 
-    def filter_campaign(self, queryset, name, value):
+    def filter_campaign(self, queryset: QuerySet[Municipality], name: str, value: str) -> QuerySet[Municipality]:
         # Read by filter_has_signed; alone it means "signed this campaign".
         if "has_signed" in self.data:
             return queryset
         return queryset.filter(_signed(value.strip()))
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset: QuerySet[Municipality], name: str, value: str) -> QuerySet[Municipality]:
         query = normalize(value)
         if len(query) < MIN_QUERY_LENGTH:
             return queryset.none()
@@ -170,7 +175,7 @@ class MunicipalityFilter(CountryContinentFilterSet):
         return queryset.filter(Exists(names))
 
 
-def _directory_queryset():
+def _directory_queryset() -> QuerySet[Municipality]:
     return Municipality.objects.annotate(has_signed=_signed())
 
 
@@ -187,11 +192,11 @@ def _directory_queryset():
         tags=["municipalities"],
     )
 )
-class MunicipalityDirectoryView(OpenDataViewMixin, generics.ListAPIView):
+class MunicipalityDirectoryView(OpenDataViewMixin, generics.ListAPIView[Municipality]):
     serializer_class = DirectoryMunicipalitySerializer
     filterset_class = MunicipalityFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Municipality]:
         return _directory_queryset().order_by("name", "country", "pk")
 
 
@@ -204,10 +209,10 @@ class MunicipalityDirectoryView(OpenDataViewMixin, generics.ListAPIView):
         tags=["municipalities"],
     )
 )
-class MunicipalityDetailView(OpenDataViewMixin, generics.RetrieveAPIView):
+class MunicipalityDetailView(OpenDataViewMixin, generics.RetrieveAPIView[Municipality]):
     serializer_class = MunicipalityDetailSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Municipality]:
         return _directory_queryset().prefetch_related(
             Prefetch(
                 "pledges",

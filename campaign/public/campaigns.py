@@ -1,12 +1,24 @@
-from datetime import date
+from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.views.generic import DetailView, ListView, TemplateView
 
 from campaign.models import Campaign, Commitment, ReportingPeriod
 
+# The generic views are generic in django-stubs only; at run time they take no type arguments.
+if TYPE_CHECKING:
+    _CampaignListView = ListView[Campaign]
+    _CampaignDetailView = DetailView[Campaign]
+else:
+    _CampaignListView = ListView
+    _CampaignDetailView = DetailView
 
-def public_campaigns(user=None):
+
+def public_campaigns(user: AbstractUser | AnonymousUser | None = None) -> QuerySet[Campaign]:
     """Campaigns the public may see: open and closed ones; staff also see drafts."""
     campaigns = Campaign.objects.all()
     if not (user and user.is_authenticated and user.is_staff):
@@ -17,7 +29,7 @@ def public_campaigns(user=None):
 class HomeView(TemplateView):
     template_name = "public/home.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["open_campaigns"] = (
             Campaign.objects.filter(status=Campaign.Status.OPEN)
@@ -30,18 +42,18 @@ class HomeView(TemplateView):
         return context
 
 
-class CampaignListView(ListView):
+class CampaignListView(_CampaignListView):
     template_name = "public/campaign_list.html"
     context_object_name = "campaigns"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Campaign]:
         return (
             public_campaigns(self.request.user)
             .annotate(n_commitments=Count("commitments", distinct=True))
             .order_by("status", "-signing_opens", "-created")
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         campaigns = list(context["campaigns"])
         context["open_campaigns"] = [c for c in campaigns if c.status == Campaign.Status.OPEN]
@@ -49,17 +61,17 @@ class CampaignListView(ListView):
         return context
 
 
-class CampaignDetailView(DetailView):
+class CampaignDetailView(_CampaignDetailView):
     template_name = "public/campaign_detail.html"
     context_object_name = "campaign"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Campaign]:
         return public_campaigns(self.request.user).prefetch_related(
             Prefetch("commitments", queryset=Commitment.objects.order_by("order", "code")),
             Prefetch("periods", queryset=ReportingPeriod.objects.order_by("opens")),
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         campaign = self.object
         today = date.today()

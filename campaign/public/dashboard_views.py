@@ -1,15 +1,17 @@
 """The public dashboard and the CSV behind each of its charts. Read-only, thin."""
 
 import csv
+from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
+from campaign.models import Campaign
 from campaign.public import charts, dashboard
 
 
-def _campaign(request):
+def _campaign(request: HttpRequest) -> tuple[list[Campaign], Campaign | None]:
     campaigns = dashboard.public_campaigns_for_dashboard()
     campaign = dashboard.pick_campaign(campaigns, request.GET.get("campaign"))
     if request.GET.get("campaign") and campaign is None:
@@ -17,9 +19,9 @@ def _campaign(request):
     return campaigns, campaign
 
 
-def dashboard_page(request):
+def dashboard_page(request: HttpRequest) -> HttpResponse:
     campaigns, campaign = _campaign(request)
-    context = {"campaigns": campaigns, "campaign": campaign, "charts": []}
+    context: dict[str, Any] = {"campaigns": campaigns, "campaign": campaign, "charts": []}
     if campaign is not None:
         data = dashboard.cached_dashboard_data(campaign)
         built = charts.dashboard_charts(data)
@@ -30,7 +32,7 @@ def dashboard_page(request):
     return render(request, "public/dashboard.html", context)
 
 
-def chart_csv(request, chart):
+def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
     if chart not in charts.CHART_SLUGS:
         raise Http404
     _campaigns, campaign = _campaign(request)

@@ -44,8 +44,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -100,7 +102,7 @@ def _zone(name: str) -> ZoneInfo:
 # --- building the collection ----------------------------------------------------------------
 
 
-def build_features(now: datetime | None = None) -> list[dict]:
+def build_features(now: datetime | None = None) -> list[dict[str, Any]]:
     """Every verified pledge as a GeoJSON feature, in four queries."""
     now = now or timezone.now()
     rows = list(
@@ -136,7 +138,7 @@ def build_features(now: datetime | None = None) -> list[dict]:
     ):
         codes.setdefault(pledge_id, []).append(code)
 
-    features = []
+    features: list[dict[str, Any]] = []
     today_in: dict[str, date] = {}
     for r in rows:
         zone_name = r["municipality__time_zone"] or "UTC"
@@ -178,7 +180,7 @@ def build_features(now: datetime | None = None) -> list[dict]:
     return features
 
 
-def dumps(features: list[dict]) -> bytes:
+def dumps(features: list[dict[str, Any]]) -> bytes:
     return json.dumps(
         {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
     ).encode()
@@ -194,10 +196,11 @@ class InvalidFilter(ValueError):
 FILTER_NAMES = ("campaign", "continent", "country", "commitment", "reporting")
 
 
-def clean_filters(params) -> dict[str, str]:
+def clean_filters(params: Mapping[str, str]) -> dict[str, str]:
     """The recognised, non-empty filters of a query string, normalised; InvalidFilter if a value
     cannot be one (so that arbitrary strings never reach the cache keys)."""
-    filters = {}
+    filters: dict[str, str] = {}
+    ok: bool | re.Match[str] | None
     for name in FILTER_NAMES:
         value = (params.get(name) or "").strip()
         if not value:
@@ -221,7 +224,7 @@ def clean_filters(params) -> dict[str, str]:
     return filters
 
 
-def matches(properties: dict, filters: dict[str, str]) -> bool:
+def matches(properties: dict[str, Any], filters: dict[str, str]) -> bool:
     for name, value in filters.items():
         if name == "commitment":
             if value not in properties["commitment_codes"]:
@@ -273,7 +276,7 @@ def etag_for(version: str, filters: dict[str, str]) -> str:
 def cached_body(version: str, filters: dict[str, str], etag: str) -> bytes:
     """The body for this version and these filters: the same bytes until the version changes."""
     key = f"map:geojson:{etag.strip(chr(34))}"
-    body = cache.get(key)
+    body: bytes | None = cache.get(key)
     if body is not None:
         return body
     full_key = f"map:geojson:{version}"

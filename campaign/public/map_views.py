@@ -9,10 +9,15 @@
   frame (no X-Frame-Options, ``Content-Security-Policy: frame-ancestors *``).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import parse_etags
@@ -28,7 +33,7 @@ GEOJSON_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300, stale-i
 EMBED_CACHE_CONTROL = "public, max-age=60"
 
 
-def _not_modified(request, etag: str) -> bool:
+def _not_modified(request: HttpRequest, etag: str) -> bool:
     header = request.headers.get("If-None-Match")
     if not header:
         return False
@@ -38,7 +43,7 @@ def _not_modified(request, etag: str) -> bool:
 
 
 @require_safe
-def signatories_geojson(request):
+def signatories_geojson(request: HttpRequest) -> HttpResponse:
     try:
         filters = map_data.clean_filters(request.GET)
     except map_data.InvalidFilter as error:
@@ -57,11 +62,13 @@ def signatories_geojson(request):
     return response
 
 
-def _public_campaigns():
+def _public_campaigns() -> QuerySet[Campaign]:
     return Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("-signing_opens", "-created")
 
 
-def _map_config(request, *, campaign: str = "", embed: bool = False, campaigns=()) -> dict:
+def _map_config(
+    request: HttpRequest, *, campaign: str = "", embed: bool = False, campaigns: Iterable[Campaign] = ()
+) -> dict[str, Any]:
     """What static/js/map.js needs, passed to it with json_script."""
     geojson = reverse("map_signatories_geojson")
     if embed and campaign:
@@ -78,7 +85,7 @@ def _map_config(request, *, campaign: str = "", embed: bool = False, campaigns=(
 
 
 @require_safe
-def map_page(request):
+def map_page(request: HttpRequest) -> HttpResponse:
     campaigns = list(_public_campaigns())
     commitments = (
         Commitment.objects.filter(campaign__in=campaigns)
@@ -98,7 +105,7 @@ def map_page(request):
     )
 
 
-def reporting_state_choices():
+def reporting_state_choices() -> list[tuple[str, str]]:
     return [
         (map_data.ON_TIME, _("Reports on time")),
         (map_data.LATE, _("Report late or overdue")),
@@ -106,11 +113,11 @@ def reporting_state_choices():
     ]
 
 
-def embeddable(view):
+def embeddable(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Other sites may frame this page, and only this kind of page."""
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         response["Content-Security-Policy"] = "frame-ancestors *"
         response.setdefault("Cache-Control", EMBED_CACHE_CONTROL)
@@ -119,7 +126,7 @@ def embeddable(view):
     return xframe_options_exempt(wrapped)
 
 
-def _campaign_param(request) -> Campaign | None:
+def _campaign_param(request: HttpRequest) -> Campaign | None:
     slug = (request.GET.get("campaign") or "").strip()
     if not slug or not map_data.SLUG_RE.match(slug):
         return None
@@ -128,7 +135,7 @@ def _campaign_param(request) -> Campaign | None:
 
 @require_safe
 @embeddable
-def embed_counter(request):
+def embed_counter(request: HttpRequest) -> HttpResponse:
     campaign = _campaign_param(request)
     return render(
         request,
@@ -143,7 +150,7 @@ def embed_counter(request):
 
 @require_safe
 @embeddable
-def embed_map(request):
+def embed_map(request: HttpRequest) -> HttpResponse:
     campaign = _campaign_param(request)
     return render(
         request,
@@ -170,7 +177,7 @@ def _site_link(campaign: Campaign | None, *, to_map: bool = False) -> str:
 
 
 @require_safe
-def embed_index(request):
+def embed_index(request: HttpRequest) -> HttpResponse:
     campaigns = list(_public_campaigns())
     return render(
         request,

@@ -22,22 +22,30 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.geo import continent_codes, continent_of, zone_named
+from accounts.models import Municipality
 from accounts.names import country_name
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.public.map_data import LATE, NONE, ON_TIME, reporting_state
-from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
+from pledges.models import Pledge, PledgeCommitment, ProgressReport
+from pledges.models import ReportVersion as ReportVersion  # re-exported: api.py reads it here
 from pledges.staff.exports import neutralise
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_M = TypeVar("_M", bound=Model)
 
 PUBLIC_CAMPAIGN_STATUSES = (Campaign.Status.OPEN, Campaign.Status.CLOSED)
 PUBLIC_PLEDGE_STATUSES = (Pledge.Status.VERIFIED, Pledge.Status.WITHDRAWN)
@@ -46,7 +54,7 @@ REPORTING_STATES = (ON_TIME, LATE, NONE, WITHDRAWN)
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
-def licence() -> dict:
+def licence() -> dict[str, str]:
     """The licence of the open data, from the settings (CC BY 4.0 unless changed)."""
     return {
         "name": getattr(settings, "OPEN_DATA_LICENCE", "CC BY 4.0"),
@@ -63,11 +71,11 @@ def countries_of_continent(code: str) -> list[str]:
 # --- querysets ------------------------------------------------------------------------------
 
 
-def public_campaigns():
+def public_campaigns() -> QuerySet[Campaign]:
     return Campaign.objects.filter(status__in=PUBLIC_CAMPAIGN_STATUSES)
 
 
-def public_pledges():
+def public_pledges() -> QuerySet[Pledge]:
     """Verified pledges, and withdrawn ones that had been verified, of public campaigns."""
     return Pledge.objects.filter(
         status__in=PUBLIC_PLEDGE_STATUSES,
@@ -76,17 +84,17 @@ def public_pledges():
     )
 
 
-def _chosen_queryset():
+def _chosen_queryset() -> QuerySet[PledgeCommitment]:
     return PledgeCommitment.objects.select_related("commitment").order_by("commitment__order", "commitment__code", "pk")
 
 
-def _submitted_reports_queryset():
+def _submitted_reports_queryset() -> QuerySet[ProgressReport]:
     return ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED).only(
         "pk", "pledge_id", "period_id", "is_late", "submitted_at", "status"
     )
 
 
-def signatories_queryset():
+def signatories_queryset() -> QuerySet[Pledge]:
     """Public pledges with everything a signatory record shows: 1 query + 3 prefetches."""
     return (
         public_pledges()
@@ -100,7 +108,7 @@ def signatories_queryset():
     )
 
 
-def commitments_queryset():
+def commitments_queryset() -> QuerySet[Commitment]:
     """Commitments of public campaigns, with how many public signatories chose each."""
     chosen_by = (
         PledgeCommitment.objects.filter(
@@ -121,7 +129,7 @@ def commitments_queryset():
     )
 
 
-def reports_queryset():
+def reports_queryset() -> QuerySet[ReportVersion]:
     """The latest submitted version of each report of a public pledge: one query."""
     newer = ReportVersion.objects.filter(report=OuterRef("report"), number__gt=OuterRef("number"))
     return (
@@ -148,7 +156,7 @@ def public_municipalities_filter(prefix: str = "") -> Q:
 # --- records (the API and the JSON downloads share them) -------------------------------------
 
 
-def _iso(value) -> str | None:
+def _iso(value: date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -156,7 +164,7 @@ def _iso(value) -> str | None:
     return value.isoformat()
 
 
-def municipality_record(m) -> dict:
+def municipality_record(m: Municipality) -> dict[str, Any]:
     return {
         "id": m.pk,
         "name": m.name,
@@ -176,12 +184,12 @@ def _zone(name: str) -> ZoneInfo:
     return zone_named(name)
 
 
-def reporting_summary(pledge: Pledge, now: datetime | None = None) -> dict:
+def reporting_summary(pledge: Pledge, now: datetime | None = None) -> dict[str, Any]:
     """How the signatory reports. Needs ``submitted_reports`` and ``campaign.periods``
     prefetched (see ``signatories_queryset``). ``state`` is the map's (on_time, late, none),
     or ``withdrawn`` for a withdrawn pledge."""
     now = now or timezone.now()
-    submitted = list(pledge.submitted_reports)
+    submitted = list(pledge.submitted_reports)  # type: ignore[attr-defined]  # Prefetch(to_attr=...)
     periods = list(pledge.campaign.periods.all())
     zone = _zone(pledge.municipality.time_zone)
     if pledge.status == Pledge.Status.WITHDRAWN:
@@ -202,7 +210,7 @@ def reporting_summary(pledge: Pledge, now: datetime | None = None) -> dict:
     }
 
 
-def signatory_record(pledge: Pledge, now: datetime | None = None) -> dict:
+def signatory_record(pledge: Pledge, now: datetime | None = None) -> dict[str, Any]:
     return {
         "id": pledge.pk,
         "campaign": pledge.campaign.slug,
@@ -222,10 +230,10 @@ def signatory_record(pledge: Pledge, now: datetime | None = None) -> dict:
     }
 
 
-def commitment_record(c: Commitment, *, translations: bool = False) -> dict:
+def commitment_record(c: Commitment, *, translations: bool = False) -> dict[str, Any]:
     """In the active language, falling back to English (modeltranslation). With
     ``translations``, also every language's own title and description (empty if missing)."""
-    record = {
+    record: dict[str, Any] = {
         "id": c.pk,
         "campaign": c.campaign.slug,
         "code": c.code,
@@ -251,7 +259,7 @@ def commitment_record(c: Commitment, *, translations: bool = False) -> dict:
     return record
 
 
-def _update_record(u: dict) -> dict:
+def _update_record(u: dict[str, Any]) -> dict[str, Any]:
     return {
         "commitment_id": u.get("commitment_id"),
         "code": u.get("code", ""),
@@ -262,7 +270,7 @@ def _update_record(u: dict) -> dict:
     }
 
 
-def report_record(version: ReportVersion) -> dict:
+def report_record(version: ReportVersion) -> dict[str, Any]:
     report = version.report
     pledge = report.pledge
     period = report.period
@@ -283,7 +291,7 @@ def report_record(version: ReportVersion) -> dict:
 # --- download filters -------------------------------------------------------------------------
 
 
-def for_campaign(queryset, campaign: Campaign | None, path: str):
+def for_campaign(queryset: QuerySet[_M], campaign: Campaign | None, path: str) -> QuerySet[_M]:
     return queryset.filter(**{path: campaign}) if campaign is not None else queryset
 
 
@@ -360,11 +368,11 @@ REPORT_COLUMNS = [
 ]
 
 
-def _spaced(values) -> str:
+def _spaced(values: Iterable[object] | None) -> str:
     return " ".join(str(v) for v in values or [])
 
 
-def signatory_rows(pledges: Iterable[Pledge]) -> Iterator[list]:
+def signatory_rows(pledges: Iterable[Pledge]) -> Iterator[list[Any]]:
     now = timezone.now()
     for pledge in pledges:
         r = signatory_record(pledge, now)
@@ -396,7 +404,7 @@ def signatory_rows(pledges: Iterable[Pledge]) -> Iterator[list]:
         ]
 
 
-def commitment_rows(commitments: Iterable[Commitment]) -> Iterator[list]:
+def commitment_rows(commitments: Iterable[Commitment]) -> Iterator[list[Any]]:
     for c in commitments:
         yield [
             c.pk,
@@ -414,7 +422,7 @@ def commitment_rows(commitments: Iterable[Commitment]) -> Iterator[list]:
         ]
 
 
-def report_rows(versions: Iterable[ReportVersion]) -> Iterator[list]:
+def report_rows(versions: Iterable[ReportVersion]) -> Iterator[list[Any]]:
     for version in versions:
         r = report_record(version)
         m = r["municipality"]
@@ -443,11 +451,11 @@ def report_rows(versions: Iterable[ReportVersion]) -> Iterator[list]:
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-def stream_csv(columns: list[tuple[str, str]], rows: Iterable[list]) -> Iterator[str]:
+def stream_csv(columns: Sequence[tuple[str, StrOrPromise]], rows: Iterable[list[Any]]) -> Iterator[str]:
     """CSV text, one line at a time, preceded by a byte order mark (Excel reads UTF-8 right);
     every cell neutralised against formula injection (a leading quote before = + - @ tab CR)."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
@@ -459,12 +467,14 @@ def stream_csv(columns: list[tuple[str, str]], rows: Iterable[list]) -> Iterator
 # --- JSON -----------------------------------------------------------------------------------
 
 
-def iterate(queryset, chunk_size: int = 500):
+def iterate(queryset: QuerySet[_M], chunk_size: int = 500) -> Iterator[_M]:
     """Rows in chunks: prefetches run once per chunk, memory stays flat."""
     return queryset.iterator(chunk_size=chunk_size)
 
 
-def stream_json(count: int, records: Iterable[dict], *, generated_at: datetime | None = None) -> Iterator[str]:
+def stream_json(
+    count: int, records: Iterable[dict[str, Any]], *, generated_at: datetime | None = None
+) -> Iterator[str]:
     """``{"generated_at", "licence", "count", "results": [...]}``, written as it goes."""
     head = {
         "generated_at": _iso(generated_at or timezone.now()),

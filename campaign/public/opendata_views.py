@@ -7,18 +7,37 @@ has a small envelope ``{generated_at, licence, count, results}``. Both may be na
 one campaign with ``?campaign=<slug>`` (404 for a campaign that is not public).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
-from django.http import Http404, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
+from campaign.models import Campaign
 from campaign.public import opendata
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    # (queryset builder, path to the campaign, columns, CSV rows, JSON record)
+    Dataset = tuple[
+        Callable[[], QuerySet[Any]],
+        str,
+        Sequence[tuple[str, StrOrPromise]],
+        Callable[[Iterable[Any]], Iterator[list[Any]]],
+        Callable[..., dict[str, Any]],
+    ]
 
 CACHE_CONTROL = "public, max-age=300"
 
-DATASETS = {
+DATASETS: dict[str, Dataset] = {
     "signatories": (
         opendata.signatories_queryset,
         "campaign",
@@ -43,7 +62,7 @@ DATASETS = {
 }
 
 
-def _campaign(request):
+def _campaign(request: HttpRequest) -> Campaign | None:
     slug = (request.GET.get("campaign") or "").strip()
     if not slug:
         return None
@@ -53,7 +72,7 @@ def _campaign(request):
     return campaign
 
 
-def _response(content, content_type: str, filename: str) -> StreamingHttpResponse:
+def _response(content: Iterator[str], content_type: str, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = CACHE_CONTROL
@@ -62,7 +81,7 @@ def _response(content, content_type: str, filename: str) -> StreamingHttpRespons
 
 
 @require_GET
-def download(request, dataset: str, extension: str):
+def download(request: HttpRequest, dataset: str, extension: str) -> StreamingHttpResponse:
     if dataset not in DATASETS or extension not in ("csv", "json"):
         raise Http404
     build_queryset, campaign_path, columns, rows, record = DATASETS[dataset]
@@ -75,7 +94,7 @@ def download(request, dataset: str, extension: str):
         return _response(body, "text/csv; charset=utf-8", filename)
 
     # JSON texts in English, whatever the visitor's language: a download is a stable file.
-    def records():
+    def records() -> Iterator[dict[str, Any]]:
         with translation.override("en"):
             for obj in opendata.iterate(queryset):
                 if dataset == "commitments":
@@ -90,7 +109,7 @@ def download(request, dataset: str, extension: str):
     return _response(body, "application/json; charset=utf-8", filename)
 
 
-def open_data_page(request):
+def open_data_page(request: HttpRequest) -> HttpResponse:
     base = settings.SITE_URL
     downloads = [
         {

@@ -5,11 +5,16 @@ when), and of their reports only the frozen ReportVersion content. Drafts, rejec
 pledges and unsubmitted report edits never appear.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +26,11 @@ from campaign.public import dashboard
 from pledges.display import pledge_display, public_pledges
 from pledges.models import Pledge, PledgeCommitment, ProgressReport
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def city_profile(request, municipality_slug):
+
+def city_profile(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, slug=municipality_slug)
     pledges = list(
         public_pledges()
@@ -74,22 +82,30 @@ class SignatoryFilterForm(forms.Form):
     reporting = forms.ChoiceField(label=_("Reports"), required=False)
     sort = forms.ChoiceField(required=False)
 
-    def __init__(self, *args, campaigns, countries, commitments, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        campaigns: Iterable[Campaign],
+        countries: Iterable[str],
+        commitments: Iterable[Commitment],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        everything = [("", _("All"))]
-        self.fields["campaign"].choices = everything + [(c.slug, c.title) for c in campaigns]
-        self.fields["continent"].choices = everything + [
+        everything: list[tuple[str, StrOrPromise]] = [("", _("All"))]
+        fields = cast("dict[str, forms.ChoiceField]", self.fields)  # the fields set here are ChoiceFields
+        fields["campaign"].choices = everything + [(c.slug, c.title) for c in campaigns]
+        fields["continent"].choices = everything + [
             (code, dashboard.continent_name(code)) for code in dashboard.CONTINENT_ORDER
         ]
-        self.fields["country"].choices = everything + sorted(
+        fields["country"].choices = everything + sorted(
             ((code, country_name(code) or code) for code in countries), key=lambda c: c[1]
         )
-        self.fields["commitment"].choices = everything + [(c.code, f"{c.code} · {c.title}") for c in commitments]
-        self.fields["reporting"].choices = everything + list(REPORTING_FILTERS.items())
-        self.fields["sort"].choices = [(key, key) for key in SORTS] + [(f"-{key}", key) for key in SORTS]
+        fields["commitment"].choices = everything + [(c.code, f"{c.code} · {c.title}") for c in commitments]
+        fields["reporting"].choices = everything + list(REPORTING_FILTERS.items())
+        fields["sort"].choices = [(key, key) for key in SORTS] + [(f"-{key}", key) for key in SORTS]
 
 
-def _submitted_count(**filters):
+def _submitted_count(**filters: Any) -> Coalesce:
     return Coalesce(
         Subquery(
             ProgressReport.objects.filter(pledge=OuterRef("pk"), status=ProgressReport.Status.SUBMITTED, **filters)
@@ -106,14 +122,14 @@ def _country_codes_matching(query: str) -> list[str]:
     return [code for code, name in country_names().items() if normalize(name).startswith(query)]
 
 
-def _country_sort():
+def _country_sort() -> Case:
     return Case(
         *[When(municipality__country=code, then=Value(name)) for code, name in country_names().items()],
         default=F("municipality__country"),
     )
 
 
-def signatory_list(request):
+def signatory_list(request: HttpRequest) -> HttpResponse:
     """Verified signatories: searchable, filterable, sortable, 25 a page; five queries."""
     campaigns = list(Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("-signing_opens", "-created"))
     verified = Pledge.objects.filter(status=Pledge.Status.VERIFIED, campaign__in=[c.pk for c in campaigns])

@@ -4,7 +4,7 @@
 mounted without one (what machines fetch: the map data, downloads and the API).
 """
 
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -20,7 +20,7 @@ dashboard_patterns = [
     path("<slug:chart>.csv", dashboard_views.chart_csv, name="chart_csv"),
 ]
 
-site_patterns = [
+site_patterns: list[URLPattern | URLResolver] = [
     path("", campaigns.HomeView.as_view(), name="home"),
     path("campaigns/", campaigns.CampaignListView.as_view(), name="campaign_list"),
     path("campaigns/<slug:slug>/", campaigns.CampaignDetailView.as_view(), name="campaign_detail"),
@@ -39,7 +39,7 @@ router.register("campaigns", api.CampaignViewSet, basename="api-campaign")
 router.register("commitments", api.CommitmentViewSet, basename="api-commitment")
 router.register("reports", api.ReportViewSet, basename="api-report")
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("municipalities/", api_municipalities.MunicipalitySearchView.as_view(), name="api-municipality-search"),
     path(
         "municipalities/directory/",
@@ -62,7 +62,7 @@ api_patterns = [
     ),
 ]
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("map/signatories.geojson", map_views.signatories_geojson, name="map_signatories_geojson"),
     re_path(
         r"^data/(?P<dataset>signatories|commitments|reports)\.(?P<extension>csv|json)$",

@@ -5,6 +5,8 @@ MAP_TILE_URL and MAP_TILE_ATTRIBUTION settings, for templates whose view does no
 them (the mini-map included in the city profile).
 """
 
+from typing import Any
+
 from django import template
 from django.conf import settings
 
@@ -12,5 +14,5 @@ register = template.Library()
 
 
 @register.simple_tag
-def map_tiles() -> dict:
+def map_tiles() -> dict[str, Any]:
     return {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}

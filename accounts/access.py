@@ -109,7 +109,7 @@ def verified_email_required(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if has_verified_email(request.user):
             return view(request, *args, **kwargs)
-        response = ask_to_verify(request, *args, **kwargs)
+        response: HttpResponse = ask_to_verify(request, *args, **kwargs)
         response.status_code = 403
         return response
 

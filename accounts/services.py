@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,9 @@ def user_update_preferences(*, actor: User, user: User, full_name: str, preferre
 INVITATION_DAYS = 14
 
 
-def _record_membership(municipality, actor, action, *, membership=None, note=""):
+def _record_membership(
+    municipality: Municipality, actor: User, action: str, *, membership: Membership | None = None, note: str = ""
+) -> MembershipEvent:
     return MembershipEvent.objects.create(
         municipality=municipality, membership=membership, actor=actor, action=action, note=note
     )
@@ -61,7 +64,7 @@ def membership_request(
     municipality: Municipality,
     role: str,
     evidence_email: str = "",
-    evidence_letter=None,
+    evidence_letter: "UploadedFile[bytes] | None" = None,  # a string: UploadedFile is generic only in the stubs
     evidence_note: str = "",
 ) -> Membership:
     """A verified user asks to act for a municipality, with evidence."""

@@ -57,8 +57,8 @@ def main():
     call_command("migrate", verbosity=0)
     from datetime import date, timedelta
 
+    from tests.builders import add_signatories
     from tests.factories import CampaignFactory, CommitmentFactory, ReportingPeriodFactory
-    from tests.public.test_api_queries import add_signatories
 
     campaign = CampaignFactory(slug="bulk")
     commitments = [CommitmentFactory(campaign=campaign) for _ in range(3)]

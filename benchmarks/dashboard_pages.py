@@ -54,7 +54,7 @@ def main():
     setup_test_environment()
     call_command("migrate", verbosity=0)
     from campaign.public import dashboard
-    from tests.public.test_dashboard import bulk_world
+    from tests.builders import bulk_world
 
     start = time.perf_counter()
     campaign = bulk_world(args.signatories)

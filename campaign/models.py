@@ -106,6 +106,10 @@ class Campaign(models.Model):
         OPEN = "open", _("Open for signing")
         CLOSED = "closed", _("Closed")
 
+    # What the public sees: open and closed campaigns. A draft is the campaign team's own,
+    # and so are the pledges made to it.
+    PUBLIC_STATUSES = (Status.OPEN, Status.CLOSED)
+
     class Cadence(models.TextChoices):
         ANNUAL = "annual", _("Every year")
         SEMIANNUAL = "semiannual", _("Every six months")
@@ -366,3 +370,8 @@ class ReportingPeriod(models.Model):
         if on <= self.due:
             return "open"
         return "past"
+
+
+def public_campaigns() -> "models.QuerySet[Campaign]":
+    """The campaigns the public sees (``Campaign.PUBLIC_STATUSES``): the one rule."""
+    return Campaign.objects.filter(status__in=Campaign.PUBLIC_STATUSES)

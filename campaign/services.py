@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import require_campaign_admin
+from accounts.models import User
 
 from .models import Campaign
 
@@ -30,7 +31,7 @@ def campaign_unverified_pledge_count(*, campaign: Campaign) -> int:
     return campaign.pledges.exclude(status__in=SETTLED_PLEDGE_STATUSES).count()
 
 
-def _record(actor, campaign: Campaign, message: str) -> None:
+def _record(actor: User, campaign: Campaign, message: str) -> None:
     """Leave a line in the admin's history of the campaign and in the log."""
 
     if getattr(actor, "pk", None):
@@ -46,7 +47,7 @@ def _record(actor, campaign: Campaign, message: str) -> None:
 
 
 @transaction.atomic
-def campaign_close(*, actor, campaign: Campaign, acknowledge_unverified: bool) -> Campaign:
+def campaign_close(*, actor: User, campaign: Campaign, acknowledge_unverified: bool) -> Campaign:
     """Close a campaign to new signatures.
 
     Pledges still waiting for verification would be left in limbo, so closing a campaign
@@ -79,7 +80,7 @@ def campaign_close(*, actor, campaign: Campaign, acknowledge_unverified: bool) -
 
 
 @transaction.atomic
-def campaign_open(*, actor, campaign: Campaign) -> Campaign:
+def campaign_open(*, actor: User, campaign: Campaign) -> Campaign:
     """Open a draft (or reopen a closed) campaign for signing."""
     require_campaign_admin(actor)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -94,7 +95,7 @@ def campaign_open(*, actor, campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
-def campaign_to_draft(*, actor, campaign: Campaign) -> Campaign:
+def campaign_to_draft(*, actor: User, campaign: Campaign) -> Campaign:
     """Take a campaign back to draft, hidden from the public: only while no city has
     submitted a pledge to it, since a draft campaign's signatories would vanish."""
     require_campaign_admin(actor)

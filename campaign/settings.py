@@ -116,9 +116,26 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="pledges"),
         }
     }
-else:
-    # One process, one memory: enough for the embedded default and its rate limits.
+elif DEBUG:
+    # One process, one memory: enough for the development server and the tests.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Production without Redis runs several gunicorn workers: a memory cache each would keep
+    # serving the pages a change made stale in the others (the public version, rate limits).
+    # Files in one folder are shared by every worker of the machine, and a read is a file
+    # read, not a query: Django's database cache would cost a query per lookup, and a warm
+    # public page costs none (campaign/public/cache.py). Several machines need Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "cache")),
+            # Pages x languages x encodings: room for a campaign's public side, culled beyond.
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
+# Finished public pages (campaign/public/cache.py) are kept this many seconds at most, a day
+# at most; a change bumps their version sooner.
+PUBLIC_CACHE_TIMEOUT = 60 * 60 * 24
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None

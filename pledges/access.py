@@ -4,6 +4,7 @@ not see the object, so that nobody learns which pledges exist."""
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -12,7 +13,7 @@ from campaign.models import ReportingPeriod
 from pledges.models import Pledge, ReportVersion
 
 
-def _pledges():
+def _pledges() -> QuerySet[Pledge]:
     return Pledge.objects.select_related("campaign", "municipality")
 
 

@@ -8,23 +8,17 @@ the frozen ReportVersion content; never a draft edit.
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from accounts.geo import local_today
 from campaign.models import Commitment, ReportingPeriod
+from pledges import rules
 from pledges.models import Pledge, PledgeCommitment, ProgressReport, ProgressUpdate, ReportVersion
-from pledges.queries import _joined_on
-from pledges.services import local_today
 
-PUBLIC_STATUSES = (Pledge.Status.VERIFIED, Pledge.Status.WITHDRAWN)
 UPDATE_BADGES = {
     ProgressUpdate.Status.NOT_STARTED: "text-bg-light border",
     ProgressUpdate.Status.PLANNED: "text-bg-info",
     ProgressUpdate.Status.IN_PROGRESS: "text-bg-primary",
     ProgressUpdate.Status.ACHIEVED: "text-bg-success",
 }
-
-
-def public_pledges():
-    """Pledges the public may see: verified, or withdrawn after having been verified."""
-    return Pledge.objects.filter(status__in=PUBLIC_STATUSES, verified_at__isnull=False)
 
 
 def _chosen_queryset():
@@ -92,7 +86,7 @@ PERIOD_STATES = {
 def period_timeline(pledge: Pledge, reports: list[dict]) -> list[dict]:
     """Every period of the campaign, with where the city stands for it: one query."""
     by_period = {entry["period"].pk: entry for entry in reports}
-    joined = _joined_on(pledge) if pledge.verified_at else None
+    joined = rules.joined_on(pledge.verified_at, pledge.municipality.time_zone)
     today = local_today(pledge.municipality)
     steps = []
     for period in ReportingPeriod.objects.filter(campaign_id=pledge.campaign_id).order_by("opens"):
@@ -102,7 +96,7 @@ def period_timeline(pledge: Pledge, reports: list[dict]) -> list[dict]:
             state = "late" if entry["is_late"] else "on_time"
         elif when == "upcoming":
             state = "upcoming"
-        elif joined and period.due < joined:
+        elif not rules.owes(period.due, joined):
             state = "not_owed"
         else:
             state = "missing" if when == "past" else "awaited"

@@ -79,11 +79,6 @@ class Pledge(models.Model):
         return f"{self.municipality} – {self.campaign}"
 
     @property
-    def is_public(self):
-        """Verified pledges are public; a withdrawn one keeps a public record of when."""
-        return self.status in (self.Status.VERIFIED, self.Status.WITHDRAWN) and self.verified_at is not None
-
-    @property
     def is_editable(self):
         return self.status in (self.Status.DRAFT, self.Status.REJECTED)
 

@@ -5,28 +5,19 @@ pages list hundreds of cities.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
-from accounts.geo import zone_named
+from accounts.geo import local_today
 from accounts.models import Membership, Municipality
 from campaign.models import ReportingPeriod
 
+from . import rules
 from .models import Pledge, PledgeCommitment, ProgressReport
-from .services import local_today, report_correction_deadline
-
-
-def _joined_on(pledge: Pledge) -> date | None:
-    """The day, in the city's own time zone, the pledge was verified."""
-    moment: datetime | None = pledge.verified_at
-    if moment is None:
-        return None
-    zone = zone_named(pledge.municipality.time_zone)
-    return moment.astimezone(zone).date()
-
+from .services import report_correction_deadline
 
 # --- an official's reports --------------------------------------------------------------
 
@@ -44,7 +35,9 @@ class PeriodRow:
 
     @property
     def can_open(self) -> bool:
-        return self.state != "upcoming"
+        # A period already due when the pledge was verified is not owed: nothing to file,
+        # though a report filed before this rule stays readable.
+        return (self.owed or self.report is not None) and self.state != "upcoming"
 
     @property
     def is_submitted(self) -> bool:
@@ -70,7 +63,7 @@ class PeriodRow:
 def pledge_period_rows(pledge: Pledge) -> list[PeriodRow]:
     """Each of the campaign's periods, in order, with the pledge's report for it if any."""
     today = local_today(pledge.municipality)
-    joined = _joined_on(pledge)
+    joined = rules.joined_on(pledge.verified_at, pledge.municipality.time_zone)
     reports = {r.period_id: r for r in ProgressReport.objects.filter(pledge=pledge)}
     return [
         PeriodRow(
@@ -79,7 +72,7 @@ def pledge_period_rows(pledge: Pledge) -> list[PeriodRow]:
             report=reports.get(period.pk),
             correction_deadline=report_correction_deadline(period),
             today=today,
-            owed=joined is None or period.due >= joined,
+            owed=joined is None or rules.owes(period.due, joined),
         )
         for period in ReportingPeriod.objects.filter(campaign_id=pledge.campaign_id).order_by("opens")
     ]
@@ -198,9 +191,9 @@ def overdue_reports(*, campaign=None, period=None, country: str = "") -> list[Ov
     rows = []
     for pledge in pledges:
         today = local_today(pledge.municipality)
-        joined = _joined_on(pledge)
+        joined = rules.joined_on(pledge.verified_at, pledge.municipality.time_zone)
         for p in periods_by_campaign.get(pledge.campaign_id, []):
-            if p.due >= today or (joined and p.due < joined):
+            if p.due >= today or not rules.owes(p.due, joined):
                 continue
             report = reports.get((pledge.pk, p.pk))
             if report is not None and report.status == ProgressReport.Status.SUBMITTED:

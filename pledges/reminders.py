@@ -86,6 +86,7 @@ from accounts.models import Membership, User
 from campaign.models import Campaign, ReportingPeriod
 from campaign.outbox.emails import queue_email
 
+from . import rules
 from .models import DigestLog, Pledge, ProgressReport, ReminderLog
 from .queries import overdue_reports, pending_memberships, submitted_pledges
 
@@ -236,10 +237,10 @@ def due_reminders(now: datetime | None = None, *, include_claimed: bool = False)
             continue
         zone = zone_of(pledge.municipality)
         verified_at = pledge.verified_at
-        joined = verified_at.astimezone(zone).date() if verified_at else None
+        joined = rules.joined_on(verified_at, pledge.municipality.time_zone)
         offsets = _offsets(campaigns[pledge.campaign_id])
         for period in periods[pledge.campaign_id]:
-            if (pledge.pk, period.pk) in submitted or (joined and period.due < joined):
+            if (pledge.pk, period.pk) in submitted or not rules.owes(period.due, joined):
                 continue
             offset = current_offset(due=period.due, offsets=offsets, zone=zone, now=now, not_before=verified_at)
             if offset is None:

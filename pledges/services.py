@@ -8,24 +8,26 @@ queues its emails on commit. Views, admin actions, commands and tasks all call t
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import can_act_for, can_see_private, is_campaign_admin, require_campaign_admin, require_official
-from accounts.geo import zone_named
-from accounts.models import Membership
+from accounts.geo import local_today
+from accounts.models import Membership, Municipality, User
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.outbox.emails import queue_email
 from campaign.uploads import validate_pdf
 
+from . import rules
 from .models import (
     Pledge,
     PledgeCalendar,
@@ -61,11 +63,13 @@ class UpdateInput:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _record(pledge, actor, action, *, report=None, note=""):
+def _record(
+    pledge: Pledge, actor: User, action: str, *, report: ProgressReport | None = None, note: str = ""
+) -> PledgeEvent:
     return PledgeEvent.objects.create(pledge=pledge, report=report, actor=actor, action=action, note=note)
 
 
-def _require_independent_admin(actor, pledge: Pledge):
+def _require_independent_admin(actor: User, pledge: Pledge) -> None:
     """An admin who also acts for the city does not judge its pledge: another admin must."""
     require_campaign_admin(actor)
     if can_act_for(actor, pledge.municipality_id):
@@ -86,7 +90,7 @@ def _official_ids(municipality_id: int) -> list[int]:
     )
 
 
-def _email_officials(pledge: Pledge, template: str, **context):
+def _email_officials(pledge: Pledge, template: str, **context: Any) -> None:
     context = {
         "municipality": pledge.municipality.name,
         "campaign_slug": pledge.campaign.slug,
@@ -97,22 +101,11 @@ def _email_officials(pledge: Pledge, template: str, **context):
         queue_email(template=template, to_user_id=user_id, context=context)
 
 
-def local_today(municipality) -> date:
-    """Today where the municipality is: deadlines are kept in local time."""
-    zone = zone_named(municipality.time_zone)
-    return timezone.now().astimezone(zone).date()
-
-
-def _local_date(moment: datetime, municipality) -> date:
-    zone = zone_named(municipality.time_zone)
-    return moment.astimezone(zone).date()
-
-
 # --- signing ------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def pledge_start(*, actor, campaign: Campaign, municipality) -> Pledge:
+def pledge_start(*, actor: User, campaign: Campaign, municipality: Municipality) -> Pledge:
     """Open a draft for the municipality (required commitments already chosen), or return
     the pledge it already has: one pledge per municipality per campaign."""
     require_official(actor, municipality.pk)
@@ -134,14 +127,14 @@ def pledge_start(*, actor, campaign: Campaign, municipality) -> Pledge:
 @transaction.atomic
 def pledge_save_draft(
     *,
-    actor,
+    actor: User,
     pledge: Pledge,
     signatory_name: str,
     signatory_title: str,
     council_decision_date: date | None,
     statement: str,
     chosen: list[ChosenCommitment],
-    resolution: UploadedFile | None = None,
+    resolution: "UploadedFile[bytes] | None" = None,  # a string: UploadedFile is generic only in the stubs
 ) -> Pledge:
     """Save what the official typed. Required commitments stay chosen whatever is sent."""
     require_official(actor, pledge.municipality_id)
@@ -209,7 +202,7 @@ def pledge_missing_for_submission(pledge: Pledge) -> list[str]:
 
 
 @transaction.atomic
-def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
+def pledge_submit(*, actor: User, pledge: Pledge) -> Pledge:
     """Send the pledge to the campaign team for verification (again, after a rejection)."""
     require_official(actor, pledge.municipality_id)
     pledge = _lock_pledge(pledge)
@@ -231,7 +224,7 @@ def pledge_submit(*, actor, pledge: Pledge) -> Pledge:
 
 
 @transaction.atomic
-def pledge_verify(*, actor, pledge: Pledge) -> Pledge:
+def pledge_verify(*, actor: User, pledge: Pledge) -> Pledge:
     """The campaign team checked the pledge: it becomes public at once."""
     _require_independent_admin(actor, pledge)
     pledge = _lock_pledge(pledge)
@@ -245,12 +238,11 @@ def pledge_verify(*, actor, pledge: Pledge) -> Pledge:
     _record(pledge, actor, PledgeEvent.Action.VERIFIED)
     PledgeCalendar.objects.get_or_create(pledge=pledge, defaults={"token": new_calendar_token()})
     _email_officials(pledge, "pledge_verified", municipality_slug=pledge.municipality.slug)
-    transaction.on_commit(lambda: pledge_public_changed(pledge))
     return pledge
 
 
 @transaction.atomic
-def pledge_reject(*, actor, pledge: Pledge, reason: str) -> Pledge:
+def pledge_reject(*, actor: User, pledge: Pledge, reason: str) -> Pledge:
     """Send the pledge back with a reason; the officials correct and resubmit."""
     _require_independent_admin(actor, pledge)
     reason = (reason or "").strip()
@@ -268,36 +260,23 @@ def pledge_reject(*, actor, pledge: Pledge, reason: str) -> Pledge:
 
 
 @transaction.atomic
-def pledge_withdraw(*, actor, pledge: Pledge, reason: str = "") -> Pledge:
+def pledge_withdraw(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
     """The city (or the campaign team) withdraws; the public record says when."""
     if not (can_act_for(actor, pledge.municipality_id) or is_campaign_admin(actor)):
         raise PermissionDenied(_("You do not act for this municipality."))
     pledge = _lock_pledge(pledge)
     if pledge.status not in (Pledge.Status.SUBMITTED, Pledge.Status.VERIFIED):
         raise ValidationError(_("Only a submitted or verified pledge can be withdrawn."))
-    was_public = pledge.status == Pledge.Status.VERIFIED
     pledge.status = Pledge.Status.WITHDRAWN
     pledge.withdrawn_at = timezone.now()
     pledge.withdrawal_reason = (reason or "").strip()
     pledge.save()
     _record(pledge, actor, PledgeEvent.Action.WITHDRAWN, note=pledge.withdrawal_reason)
     _email_officials(pledge, "pledge_withdrawn")
-    if was_public:
-        transaction.on_commit(lambda: pledge_public_changed(pledge))
     return pledge
 
 
-# The dashboard's cache generation (campaign/public/dashboard.py): deleting it retires every
-# cached dashboard at once. The map data carries its own version and needs nothing here.
-PUBLIC_DASHBOARD_GENERATION_KEY = "public:dashboard"
-
-
-def pledge_public_changed(pledge: Pledge) -> None:
-    """After a change the public sees: the dashboard is computed again."""
-    cache.delete(PUBLIC_DASHBOARD_GENERATION_KEY)
-
-
-def record_document_download(*, actor, pledge: Pledge) -> None:
+def record_document_download(*, actor: User, pledge: Pledge) -> None:
     if not can_see_private(actor, pledge.municipality_id):
         raise PermissionDenied(_("You may not download this document."))
     _record(pledge, actor, PledgeEvent.Action.DOCUMENT_DOWNLOADED)
@@ -310,7 +289,7 @@ def report_correction_deadline(period: ReportingPeriod) -> date:
     return period.due + timedelta(days=REPORT_CORRECTION_DAYS)
 
 
-def _check_report_may_open(actor, pledge: Pledge, period: ReportingPeriod) -> None:
+def _check_report_may_open(actor: User, pledge: Pledge, period: ReportingPeriod) -> None:
     require_official(actor, pledge.municipality_id)
     if pledge.status != Pledge.Status.VERIFIED:
         raise ValidationError(_("Reports can be filed once the pledge is verified."))
@@ -318,9 +297,16 @@ def _check_report_may_open(actor, pledge: Pledge, period: ReportingPeriod) -> No
         raise ValidationError(_("This period belongs to another campaign."))
     if period.opens > local_today(pledge.municipality):
         raise ValidationError(_("This reporting period has not opened yet."))
+    already_filed = ProgressReport.objects.filter(pledge=pledge, period=period).exists()
+    if not already_filed and not rules.owes(
+        period.due, rules.joined_on(pledge.verified_at, pledge.municipality.time_zone)
+    ):
+        raise ValidationError(_("This period was already due when the pledge was verified: no report is owed for it."))
 
 
-def report_as_found(*, actor, pledge: Pledge, period: ReportingPeriod) -> tuple[ProgressReport, list[ProgressUpdate]]:
+def report_as_found(
+    *, actor: User, pledge: Pledge, period: ReportingPeriod
+) -> tuple[ProgressReport, list[ProgressUpdate]]:
     """The report and its updates as the official sees them, writing nothing (for GET):
     the stored report, or an unsaved one with an empty update per chosen commitment."""
     _check_report_may_open(actor, pledge, period)
@@ -333,7 +319,7 @@ def report_as_found(*, actor, pledge: Pledge, period: ReportingPeriod) -> tuple[
 
 
 @transaction.atomic
-def report_open(*, actor, pledge: Pledge, period: ReportingPeriod) -> ProgressReport:
+def report_open(*, actor: User, pledge: Pledge, period: ReportingPeriod) -> ProgressReport:
     """The report of a verified pledge for a period, created with one update per chosen
     commitment the first time it is saved."""
     _check_report_may_open(actor, pledge, period)
@@ -348,7 +334,7 @@ def report_open(*, actor, pledge: Pledge, period: ReportingPeriod) -> ProgressRe
     return report
 
 
-def ordered_updates(report: ProgressReport):
+def ordered_updates(report: ProgressReport) -> QuerySet[ProgressUpdate]:
     """A report's updates in the campaign's order of commitments, with what the forms show."""
     return report.updates.select_related("chosen__commitment").order_by(
         "chosen__commitment__order", "chosen__commitment__code", "pk"
@@ -379,7 +365,7 @@ def _clean_links(links: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def report_save(*, actor, report: ProgressReport, updates: list[UpdateInput]) -> ProgressReport:
+def report_save(*, actor: User, report: ProgressReport, updates: list[UpdateInput]) -> ProgressReport:
     """Save the report's content. A submitted report stays submitted: its public version
     changes only when it is submitted again."""
     require_official(actor, report.pledge.municipality_id)
@@ -405,7 +391,7 @@ def report_save(*, actor, report: ProgressReport, updates: list[UpdateInput]) ->
     return report
 
 
-def report_snapshot(report: ProgressReport) -> dict:
+def report_snapshot(report: ProgressReport) -> dict[str, Any]:
     """The content of a report as the public sees it, frozen at submission."""
     return {
         "period": report.period.label,
@@ -424,7 +410,7 @@ def report_snapshot(report: ProgressReport) -> dict:
 
 
 @transaction.atomic
-def report_submit(*, actor, report: ProgressReport) -> ProgressReport:
+def report_submit(*, actor: User, report: ProgressReport) -> ProgressReport:
     """Submit (or correct) the report: a new version is kept each time. A first submission
     after the due date, in the municipality's own time, is marked late."""
     require_official(actor, report.pledge.municipality_id)
@@ -439,7 +425,7 @@ def report_submit(*, actor, report: ProgressReport) -> ProgressReport:
     correction = report.status == ProgressReport.Status.SUBMITTED
     if not correction:
         report.first_submitted_at = now
-        report.is_late = _local_date(now, report.pledge.municipality) > report.period.due
+        report.is_late = rules.is_late(now, report.period.due, report.pledge.municipality.time_zone)
     report.status = ProgressReport.Status.SUBMITTED
     report.submitted_at = now
     report.version += 1
@@ -452,7 +438,6 @@ def report_submit(*, actor, report: ProgressReport) -> ProgressReport:
     _email_officials(
         report.pledge, "report_received", period=report.period.label, period_id=report.period_id, late=report.is_late
     )
-    transaction.on_commit(lambda: pledge_public_changed(report.pledge))
     return report
 
 
@@ -466,7 +451,7 @@ def new_calendar_token() -> str:
 
 
 @transaction.atomic
-def calendar_reset_token(*, actor, pledge: Pledge) -> PledgeCalendar:
+def calendar_reset_token(*, actor: User, pledge: Pledge) -> PledgeCalendar:
     """A new secret address of the pledge's calendar (made if it has none); the old one
     stops working at once."""
     require_official(actor, pledge.municipality_id)

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from accounts.access import access_municipality_as_official, can_act_for, municipalities_of, verified_email_required
 from campaign.models import Campaign
 
-from . import services
+from . import rules, services
 from .access import access_pledge_as_official, access_pledge_private
 from .display import pledge_display
 from .forms import PledgeForm, WithdrawForm
@@ -250,7 +250,7 @@ class PledgePreviewView(OfficialMixin, View):
             self.template_name,
             {
                 "pledge": pledge,
-                "item": pledge_display(pledge, with_reports=pledge.is_public),
+                "item": pledge_display(pledge, with_reports=rules.is_public(pledge)),
                 "is_official": is_official,
                 "missing": missing,
                 "can_submit": is_official and pledge.is_editable and not missing,

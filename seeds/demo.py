@@ -52,7 +52,7 @@ from django.test import override_settings
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from accounts.geo import zone_named
+from accounts.geo import local_today, zone_named
 from accounts.models import Membership, MembershipEvent, Municipality, User
 from accounts.services import membership_approve, membership_request
 from campaign.celery import app
@@ -62,7 +62,6 @@ from pledges.queries import overdue_reports
 from pledges.services import (
     ChosenCommitment,
     UpdateInput,
-    local_today,
     pledge_reject,
     pledge_save_draft,
     pledge_start,

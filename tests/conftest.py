@@ -2,7 +2,6 @@
 
 Pledge fixtures (all function-scoped, all in the database), for every test about signing,
 reports, city profiles and the public pages:
-What you get (all function-scoped, all in the database):
 
 - ``campaign``: an OPEN campaign (slug ``cities-pledge``) with
   ``required_commitments`` (RIGHTS-1 and MONITORING-1, every signatory takes them on) and
@@ -21,18 +20,38 @@ Private documents are written to a temporary folder for each test (``private_med
 
 Real services: tests that need Redis or Chromium ask for the `redis_url` or `browser`
 fixture. Where the service is missing they skip with the reason; with REQUIRE_SERVICES=1
-(as CI sets) the skip becomes a failure, so a missing service cannot pass silently.
+(as CI sets) the skip becomes a failure, so a missing service cannot pass silently
+(tests/service_checks.py).
+
+Dates: every date in the tests is relative to today (the factories' too), or fixed and
+frozen with time-machine, so the suite passes whatever the date. Two ways to prove it:
+
+- ``TEST_TODAY=2031-06-01 .venv/bin/python -m pytest ...`` travels the whole session (from
+  before collection, so module-level dates follow too) to 12:00 UTC that day with
+  time-machine, the clock ticking from there; a full ISO moment such as
+  ``TEST_TODAY=2028-02-29T23:40:00+00:00`` travels to that moment (naive means UTC), e.g. to
+  the late evening, when Europe already has tomorrow's date. Tests that travel themselves
+  still do so from inside. Only this Python process travels: not the subprocesses of
+  tests/integration nor the browser's own clock in tests/e2e.
+- ``faketime -f '+500d' .venv/bin/python -m pytest ...`` (libfaketime, Debian package
+  ``faketime``) moves the clock of the whole process, SQLite and the subprocesses included.
+
+``midday``: for a test whose answer depends on the hour (a count of days in a city's own
+time zone), the clock at 12:00 UTC today, ticking; at that hour every city from UTC-11 to
+UTC+11 has the server's date. Ask for it first, before the fixtures that make the data.
 """
 
 import contextlib
 import os
 import shutil
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 import redis
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.functional import empty
 
 from campaign.storage import private_storage
@@ -48,19 +67,43 @@ from tests.factories import (
     approve_official,
     make_pdf_bytes,
 )
+from tests.service_checks import REQUIRE_SERVICES, redis_is_up, require_service
 
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
-def require_service(available: bool, reason: str):
-    if available:
-        return
-    if REQUIRE_SERVICES:
-        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+TEST_TODAY = os.environ.get("TEST_TODAY", "")
+_travel_for_the_session = None
+
+
+def session_moment(value: str) -> datetime:
+    """TEST_TODAY's moment: a date means 12:00 UTC that day; a naive ISO moment is UTC."""
+    if "T" not in value and " " not in value.strip():
+        return datetime.combine(date.fromisoformat(value), time(12), tzinfo=UTC)
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def pytest_configure(config):
+    global _travel_for_the_session
+    if TEST_TODAY and _travel_for_the_session is None:
+        _travel_for_the_session = time_machine.travel(session_moment(TEST_TODAY), tick=True)
+        _travel_for_the_session.start()
+
+
+def pytest_unconfigure(config):
+    global _travel_for_the_session
+    if _travel_for_the_session is not None:
+        _travel_for_the_session.stop()
+        _travel_for_the_session = None
+
+
+def pytest_report_header(config):
+    if TEST_TODAY:
+        return f"TEST_TODAY={TEST_TODAY}: the session runs from {session_moment(TEST_TODAY).isoformat()}"
+    return None
 
 
 def pytest_sessionstart(session):
@@ -70,14 +113,6 @@ def pytest_sessionstart(session):
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in engine:
             pytest.exit(f"REQUIRE_SERVICES=1 but the database is {engine}; set DATABASE_URL to PostgreSQL.", 3)
-
-
-def redis_is_up(url: str) -> bool:
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=1)
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
 
 
 @pytest.fixture
@@ -146,6 +181,13 @@ def artifacts_dir():
 def chromium_path():
     require_service(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
     return CHROMIUM
+
+
+@pytest.fixture
+def midday():
+    """The clock at 12:00 UTC today, ticking: the same date in every city from UTC-11 to UTC+11."""
+    with time_machine.travel(datetime.combine(timezone.now().date(), time(12), tzinfo=UTC), tick=True):
+        yield
 
 
 @pytest.fixture

@@ -1,7 +1,16 @@
+"""Factories and plain helpers for the tests.
+
+Every date is relative to today (the date of the clock the test sees, so it follows
+time-machine and faketime): a factory-made campaign is open for signing today and a
+factory-made reporting period lies far ahead, whatever the date the suite runs.
+"""
+
 import io
+from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from pypdf import PdfWriter
 
 from accounts.models import Membership, User
@@ -50,11 +59,12 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 
 # --- Campaigns (campaign app) ---------------------------------------------------------
 
-from datetime import date  # noqa: E402 - appended section, kept apart from the others
-
 
 class CampaignFactory(factory.django.DjangoModelFactory):
-    """An open campaign with English texts only; add title_fr / title_es where a test needs them."""
+    """An open campaign with English texts only; add title_fr / title_es where a test needs them.
+
+    Signing opened four years ago and closes in a year, so signing is open today whatever
+    the date (and in every time zone)."""
 
     class Meta:
         model = "campaign.Campaign"
@@ -64,8 +74,8 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"pledge-campaign-{n}")
     description_en = "Cities commit to uphold the rights of every migrant."
     status = "open"
-    signing_opens = factory.LazyFunction(lambda: date(2023, 1, 15))
-    signing_closes = factory.LazyFunction(lambda: date(2027, 12, 31))
+    signing_opens = factory.LazyFunction(lambda: date.today() - timedelta(days=4 * 365))
+    signing_closes = factory.LazyFunction(lambda: date.today() + timedelta(days=365))
     reporting_cadence = "annual"
     reminder_offsets = factory.LazyFunction(lambda: [-30, -7, -1, 7, 30])
 
@@ -87,22 +97,20 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 
 
 class ReportingPeriodFactory(factory.django.DjangoModelFactory):
-    """Yearly periods, one year apart per sequence number, so that they never overlap."""
+    """Yearly periods at least 75 years ahead of today, one year apart per sequence number, so
+    that they never overlap and are never open or due today, whatever the date. Give
+    `opens` and `due` (relative to today) where the test is about the period's state."""
 
     class Meta:
         model = "campaign.ReportingPeriod"
 
     campaign = factory.SubFactory(CampaignFactory)
-    label_en = factory.Sequence(lambda n: f"Year {2100 + n}")
-    opens = factory.Sequence(lambda n: date(2100 + n, 1, 15))
-    due = factory.Sequence(lambda n: date(2100 + n, 12, 15))
+    label_en = factory.Sequence(lambda n: f"Year {date.today().year + 75 + n}")
+    opens = factory.Sequence(lambda n: date(date.today().year + 75 + n, 1, 15))
+    due = factory.LazyAttribute(lambda period: date(period.opens.year, 12, 15))
 
 
 # --- memberships and invitations (acting for a municipality) ------------------------------
-
-from datetime import timedelta  # noqa: E402 - appended section, kept apart from the others
-
-from django.utils import timezone  # noqa: E402
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -1,10 +1,59 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class PublicConfig(AppConfig):
-    """The public read side: no models of its own, only what the public sees."""
+    """The public read side: its read model and what the public sees."""
 
     name = "campaign.public"
     label = "public"
     verbose_name = _("Public pages")
+
+    def ready(self) -> None:
+        from accounts.models import Municipality
+        from campaign.models import Campaign, Commitment, ReportingPeriod
+        from campaign.public import projection
+        from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
+
+        # The read model moves in the transaction of the change that moves it.
+        for model, receiver in (
+            (Pledge, projection.on_pledge_saved),
+            (PledgeCommitment, projection.on_pledge_part_saved),
+            (ProgressReport, projection.on_pledge_part_saved),
+            (ReportVersion, projection.on_report_version_saved),
+            (Municipality, projection.on_municipality_saved),
+            (Campaign, projection.on_campaign_saved),
+            (Commitment, projection.on_campaign_part_saved),
+            (ReportingPeriod, projection.on_campaign_part_saved),
+        ):
+            post_save.connect(receiver, sender=model, dispatch_uid=f"public-projection-{model.__name__}")
+
+        self._retire_cached_pages_on_change()
+
+    @staticmethod
+    def _retire_cached_pages_on_change() -> None:
+        """Every save or delete of what the public sees bumps the version of the finished
+        pages once its transaction commits (campaign/public/cache.py). Bulk ``update()``,
+        ``bulk_create`` and ``bulk_update`` send no signal: the pages then turn within the
+        quarter of an hour, or call ``bump_public_version()``."""
+        from accounts.models import Municipality, MunicipalityName
+        from campaign.models import Campaign, Commitment, ReportingPeriod
+        from campaign.public import cache
+        from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
+
+        for model in (
+            Pledge,
+            PledgeCommitment,
+            ProgressReport,
+            ReportVersion,
+            Municipality,
+            MunicipalityName,
+            Campaign,
+            Commitment,
+            ReportingPeriod,
+        ):
+            for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
+                signal.connect(
+                    cache.public_data_changed, sender=model, dispatch_uid=f"public-cache-{name}-{model.__name__}"
+                )

@@ -7,7 +7,8 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.views.generic import DetailView, ListView, TemplateView
 
-from campaign.models import Campaign, Commitment, ReportingPeriod
+from accounts.access import is_campaign_admin
+from campaign.models import Campaign, Commitment, ReportingPeriod, public_campaigns
 
 # The generic views are generic in django-stubs only; at run time they take no type arguments.
 if TYPE_CHECKING:
@@ -18,12 +19,9 @@ else:
     _CampaignDetailView = DetailView
 
 
-def public_campaigns(user: AbstractUser | AnonymousUser | None = None) -> QuerySet[Campaign]:
-    """Campaigns the public may see: open and closed ones; staff also see drafts."""
-    campaigns = Campaign.objects.all()
-    if not (user and user.is_authenticated and user.is_staff):
-        campaigns = campaigns.exclude(status=Campaign.Status.DRAFT)
-    return campaigns
+def campaigns_for(user: AbstractUser | AnonymousUser | None = None) -> QuerySet[Campaign]:
+    """The public campaigns; campaign admins also preview drafts here."""
+    return Campaign.objects.all() if is_campaign_admin(user) else public_campaigns()
 
 
 class HomeView(TemplateView):
@@ -48,7 +46,7 @@ class CampaignListView(_CampaignListView):
 
     def get_queryset(self) -> QuerySet[Campaign]:
         return (
-            public_campaigns(self.request.user)
+            campaigns_for(self.request.user)
             .annotate(n_commitments=Count("commitments", distinct=True))
             .order_by("status", "-signing_opens", "-created")
         )
@@ -66,7 +64,7 @@ class CampaignDetailView(_CampaignDetailView):
     context_object_name = "campaign"
 
     def get_queryset(self) -> QuerySet[Campaign]:
-        return public_campaigns(self.request.user).prefetch_related(
+        return campaigns_for(self.request.user).prefetch_related(
             Prefetch("commitments", queryset=Commitment.objects.order_by("order", "code")),
             Prefetch("periods", queryset=ReportingPeriod.objects.order_by("opens")),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from math import ceil
+from typing import Any, TypeAlias
 
 from django.utils import formats
 from django.utils.html import escape
@@ -39,6 +40,11 @@ class Percent(float):
     """A share in per cent: shown as "12%" in the table, written as 12.0 in the CSV."""
 
 
+# A cell of a chart's table (bool and Percent included, as int and float), and of its CSV.
+Cell: TypeAlias = str | int | float | date
+CsvCell: TypeAlias = str | int | float
+
+
 @dataclass
 class Series:
     key: str
@@ -55,10 +61,10 @@ class Chart:
     description: str
     svg: SafeString
     columns: list[str]
-    rows: list[list]
+    rows: list[list[Cell]]
     note: str = ""
     csv_url: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def dom_id(self) -> str:
@@ -69,7 +75,7 @@ class Chart:
         return [[format_cell(cell) for cell in row] for row in self.rows]
 
     @property
-    def csv_rows(self) -> list[list]:
+    def csv_rows(self) -> list[list[CsvCell]]:
         return [[csv_cell(cell) for cell in row] for row in self.rows]
 
 
@@ -81,7 +87,7 @@ def fmt_pct(value: float) -> str:
     return _("%(value)s%%") % {"value": formats.number_format(round(value), decimal_pos=0)}
 
 
-def format_cell(cell) -> str:
+def format_cell(cell: Cell) -> str:
     if isinstance(cell, Percent):
         return fmt_pct(cell)
     if isinstance(cell, bool):
@@ -93,7 +99,7 @@ def format_cell(cell) -> str:
     return str(cell)
 
 
-def csv_cell(cell):
+def csv_cell(cell: Cell) -> CsvCell:
     if isinstance(cell, Percent):
         return round(cell, 1)
     if isinstance(cell, bool):
@@ -182,7 +188,7 @@ def hbar_chart(
     description: str,
     items: list[tuple[str, int]],
     columns: list[str],
-    rows: list[list],
+    rows: list[list[Cell]],
     width: int = WIDTH,
 ) -> Chart:
     """Horizontal bars, one per item, the label above each bar and the value at its end.
@@ -220,7 +226,7 @@ def stacked_chart(
     series: list[Series],
     items: list[tuple[str, dict[str, int]]],
     columns: list[str],
-    rows: list[list],
+    rows: list[list[Cell]],
     note: str = "",
     empty_label: str = "",
 ) -> Chart:
@@ -270,7 +276,7 @@ def stacked_chart(
 
 
 def column_chart(
-    *, slug: str, title: str, description: str, items: list[tuple[str, int]], columns: list[str], rows: list[list]
+    *, slug: str, title: str, description: str, items: list[tuple[str, int]], columns: list[str], rows: list[list[Cell]]
 ) -> Chart:
     """Vertical columns over time with a value axis; labels thinned out when there are many."""
     dom_id = f"chart-{slug}"
@@ -321,7 +327,9 @@ def _nice_step(top: int) -> int:
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
         if top / step <= 5:
             return step
-    return 10 ** len(str(top // 5))
+    # int ** int is Any to mypy (a negative power would be a float); this one is an int.
+    fallback: int = 10 ** len(str(top // 5))
+    return fallback
 
 
 # --- the dashboard's charts -------------------------------------------------------------
@@ -341,19 +349,19 @@ PROGRESS_SERIES = [
 CHART_SLUGS = ("signatures", "continents", "countries", "commitments", "reporting", "progress")
 
 
-def _commitment_label(row: dict) -> str:
+def _commitment_label(row: dict[str, Any]) -> str:
     label = f"{row['code']} · {row['title']}"
     return f"{label} ({_('required')})" if row["is_required"] else label
 
 
-def _period_label(row: dict) -> str:
+def _period_label(row: dict[str, Any]) -> str:
     return _("%(period)s · due %(date)s") % {
         "period": row["label"],
         "date": formats.date_format(row["due"], "DATE_FORMAT"),
     }
 
 
-def dashboard_charts(data: dict) -> dict[str, Chart]:
+def dashboard_charts(data: dict[str, Any]) -> dict[str, Chart]:
     """The six charts of the dashboard, by slug, from dashboard.dashboard_data()."""
 
     charts: dict[str, Chart] = {}

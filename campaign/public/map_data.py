@@ -1,189 +1,76 @@
-"""The signatory map's data: one GeoJSON body per version, built once and kept in the cache.
+"""The signatory map's data: a compact GeoJSON FeatureCollection read from the read model.
 
 What a feature is
-    One feature per **verified** pledge (a city that signed two campaigns has two features
-    at the same place, one per campaign). Drafts, submitted, rejected and withdrawn pledges
-    are never on the map. Properties, and nothing else::
+    One Point feature per **signatory** (pledges/rules.py: a verified pledge of a public
+    campaign), read from ``PublicSignatory`` (campaign/public/models.py, kept by
+    projection.py) in one query. A city that signed two campaigns has two features at the
+    same place, one per campaign. Withdrawn pledges, drafts, submitted and rejected ones are
+    never on the map. A feature's ``id`` is the pledge's id; its properties, short because
+    there are tens of thousands of them, and nothing else::
 
-        name, slug, country (ISO 3166-1 alpha-2), country_name (English), continent
-        (GeoNames code: AF AS EU NA OC SA AN), campaign (slug), signed_on (YYYY-MM-DD),
-        commitments (how many it chose, required ones included), commitment_codes,
-        reporting ("on_time" | "late" | "none")
+        n  name
+        s  slug (the city's profile is /<lang>/cities/<slug>/)
+        c  country, ISO 3166-1 alpha-2
+        k  continent, GeoNames code: AF AS EU NA OC SA AN
+        p  campaign slug
+        d  signed on, YYYY-MM-DD (or null)
+        x  the codes of the commitments it chose, required ones included, in the campaign's
+           order (how many it chose is their number)
+        r  reporting state: "o" on time, "l" late or overdue, "n" none due yet
+           (pledges/rules.py says what each means; REPORTING_CODES below)
 
-    Coordinates are ``[longitude, latitude]`` rounded to 5 decimals (about a metre).
-    Features are sorted by name, then campaign; a feature's ``id`` is the pledge's id.
+    Coordinates are ``[longitude, latitude]`` rounded to 4 decimals (about 11 m), written
+    without spaces. Features are sorted by name (case-folded), then campaign, then id.
+    Country names are not repeated in every feature: the map's page sends a table of them
+    (``country_names``).
 
-The reporting state (the notion of *owed* is the one of ``pledges.queries``)
-    A period is *owed* by a pledge when its due date is on or after the day, in the city's
-    own time zone, the pledge was verified (a period already due when the city joined is
-    not owed). An owed period is *due* once its due date has passed in the city's time
-    zone (today > due), exactly when ``pledges.queries.overdue_reports`` starts listing it.
+Filters (``?campaign=&continent=&country=&commitment=&reporting=``) are read in SQL on the
+read model's columns, but the commitment, which is looked up in the codes' list in Python
+(a JSON containment lookup SQLite lacks).
 
-    - ``late``: for at least one owed, due period the report was not submitted (missing,
-      or still a draft: overdue), or was first submitted after the due date (``is_late``).
-    - ``on_time``: not late, and at least one report is owed and due or was submitted
-      (so a city that reported early, before anything was due, is on time).
-    - ``none``: nothing owed and due yet, and nothing submitted.
-
-The version (ETag and cache key)
-    Read from the database in two cheap aggregate queries, so that it changes with every
-    event that changes the map, whoever causes it (services, the admin, another process):
-    count and latest ``updated_at`` of public (verified or withdrawn) pledges and of their
-    municipalities and campaigns (verify and withdraw both save the pledge), count and
-    latest ``submitted_at`` of submitted reports (report submit and corrections). It also
-    carries the current quarter of an hour (UTC): a state turns "late" when a due date
-    passes at midnight in some time zone, and every UTC offset is a multiple of 15 minutes.
-
-Queries: 2 for the version; on a cache miss 4 more to build (pledges with their city and
-campaign, periods, submitted reports, chosen commitment codes), whatever the number of
-signatories.
+Freshness: the read model moves with each change, in its transaction, and the reporting
+states a due date moves are refreshed within the hour (projection.refresh_due). The view is
+served finished from the cache under the public version (campaign/public/cache.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Any, Protocol
 
-from django.core.cache import cache
-from django.db.models import Count, Max
-from django.utils import timezone
-
-from accounts.geo import CONTINENTS, continent_of, zone_named
+from accounts.geo import CONTINENTS
 from accounts.names import country_name
-from campaign.models import COMMITMENT_CODE_RE, ReportingPeriod
-from pledges.models import Pledge, PledgeCommitment, ProgressReport
+from campaign.models import COMMITMENT_CODE_RE
+from campaign.public.models import PublicSignatory
+from pledges import rules
+from pledges.models import Pledge
 
-SCHEMA = "map-v1"  # bump when the feature format changes, so no old body is served
-CACHE_TIMEOUT = 20 * 60  # a body outlives its quarter of an hour a little, never more
-VERSION_BUCKET_SECONDS = 15 * 60
+SCHEMA = "map-v2"  # the feature format: the view's ETag carries it
 
-ON_TIME, LATE, NONE = "on_time", "late", "none"
-REPORTING_STATES = (ON_TIME, LATE, NONE)
-PUBLIC_STATUSES = (Pledge.Status.VERIFIED, Pledge.Status.WITHDRAWN)
+ON_TIME, LATE, NONE = rules.ON_TIME, rules.LATE, rules.NONE
+REPORTING_STATES = (ON_TIME, LATE, NONE)  # a signatory's (withdrawn ones are not on the map)
+REPORTING_CODES = {ON_TIME: "o", LATE: "l", NONE: "n"}  # the "r" property
+COORDINATE_DECIMALS = 4
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
 COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
 
-
-# --- the reporting state --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SubmittedReport:
-    is_late: bool
-
-
-def reporting_state(
-    *, due_dates: list[tuple[int, date]], submitted: dict[int, SubmittedReport], today: date, joined: date | None
-) -> str:
-    """The state of one pledge. ``due_dates``: (period id, due date) of its campaign's periods;
-    ``submitted``: its submitted reports by period id; ``today`` and ``joined`` (the day it
-    was verified) in the city's own time zone."""
-    owed_and_due = [pk for pk, due in due_dates if due < today and (joined is None or due >= joined)]
-    for pk in owed_and_due:
-        report = submitted.get(pk)
-        if report is None or report.is_late:
-            return LATE
-    if owed_and_due or submitted:
-        return ON_TIME
-    return NONE
-
-
-def _zone(name: str) -> ZoneInfo:
-    return zone_named(name)
-
-
-# --- building the collection ----------------------------------------------------------------
-
-
-def build_features(now: datetime | None = None) -> list[dict[str, Any]]:
-    """Every verified pledge as a GeoJSON feature, in four queries."""
-    now = now or timezone.now()
-    rows = list(
-        Pledge.objects.filter(status=Pledge.Status.VERIFIED).values(
-            "pk",
-            "campaign_id",
-            "signed_on",
-            "verified_at",
-            "campaign__slug",
-            "municipality__name",
-            "municipality__slug",
-            "municipality__country",
-            "municipality__latitude",
-            "municipality__longitude",
-            "municipality__time_zone",
-        )
-    )
-    periods: dict[int, list[tuple[int, date]]] = {}
-    for pk, campaign_id, due in ReportingPeriod.objects.filter(
-        campaign_id__in={r["campaign_id"] for r in rows}
-    ).values_list("pk", "campaign_id", "due"):
-        periods.setdefault(campaign_id, []).append((pk, due))
-    submitted: dict[int, dict[int, SubmittedReport]] = {}
-    for pledge_id, period_id, is_late in ProgressReport.objects.filter(
-        status=ProgressReport.Status.SUBMITTED, pledge__status=Pledge.Status.VERIFIED
-    ).values_list("pledge_id", "period_id", "is_late"):
-        submitted.setdefault(pledge_id, {})[period_id] = SubmittedReport(is_late=is_late)
-    codes: dict[int, list[str]] = {}
-    for pledge_id, code in (
-        PledgeCommitment.objects.filter(pledge__status=Pledge.Status.VERIFIED)
-        .order_by("commitment__order", "commitment__code")
-        .values_list("pledge_id", "commitment__code")
-    ):
-        codes.setdefault(pledge_id, []).append(code)
-
-    features: list[dict[str, Any]] = []
-    today_in: dict[str, date] = {}
-    for r in rows:
-        zone_name = r["municipality__time_zone"] or "UTC"
-        today = today_in.get(zone_name)
-        if today is None:
-            today = today_in[zone_name] = now.astimezone(_zone(zone_name)).date()
-        joined = r["verified_at"].astimezone(_zone(zone_name)).date() if r["verified_at"] else None
-        country = (r["municipality__country"] or "").upper()
-        chosen = codes.get(r["pk"], [])
-        signed_on = r["signed_on"] or joined
-        features.append(
-            {
-                "type": "Feature",
-                "id": r["pk"],
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(r["municipality__longitude"], 5), round(r["municipality__latitude"], 5)],
-                },
-                "properties": {
-                    "name": r["municipality__name"],
-                    "slug": r["municipality__slug"],
-                    "country": country,
-                    "country_name": country_name(country) or country,
-                    "continent": continent_of(country),
-                    "campaign": r["campaign__slug"],
-                    "signed_on": signed_on.isoformat() if signed_on else None,
-                    "commitments": len(chosen),
-                    "commitment_codes": chosen,
-                    "reporting": reporting_state(
-                        due_dates=periods.get(r["campaign_id"], []),
-                        submitted=submitted.get(r["pk"], {}),
-                        today=today,
-                        joined=joined,
-                    ),
-                },
-            }
-        )
-    features.sort(key=lambda f: (f["properties"]["name"].casefold(), f["properties"]["campaign"], f["id"]))
-    return features
-
-
-def dumps(features: list[dict[str, Any]]) -> bytes:
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
-    ).encode()
+FIELDS = (
+    "pledge_id",
+    "name",
+    "slug",
+    "country",
+    "continent",
+    "campaign_slug",
+    "signed_on",
+    "commitment_codes",
+    "reporting_state",
+    "longitude",
+    "latitude",
+)
 
 
 # --- filters ----------------------------------------------------------------------------------
@@ -194,11 +81,13 @@ class InvalidFilter(ValueError):
 
 
 FILTER_NAMES = ("campaign", "continent", "country", "commitment", "reporting")
+# The read model's column of each filter read in SQL.
+COLUMNS = {"campaign": "campaign_slug", "continent": "continent", "country": "country", "reporting": "reporting_state"}
 
 
 def clean_filters(params: Mapping[str, str]) -> dict[str, str]:
     """The recognised, non-empty filters of a query string, normalised; InvalidFilter if a value
-    cannot be one (so that arbitrary strings never reach the cache keys)."""
+    cannot be one (so that arbitrary strings never reach a query)."""
     filters: dict[str, str] = {}
     ok: bool | re.Match[str] | None
     for name in FILTER_NAMES:
@@ -224,79 +113,100 @@ def clean_filters(params: Mapping[str, str]) -> dict[str, str]:
     return filters
 
 
-def matches(properties: dict[str, Any], filters: dict[str, str]) -> bool:
-    for name, value in filters.items():
-        if name == "commitment":
-            if value not in properties["commitment_codes"]:
-                return False
-        elif properties[name] != value:
-            return False
-    return True
+# --- building the collection ----------------------------------------------------------------
 
 
-# --- version and cache ------------------------------------------------------------------------
-
-
-def data_version(now: datetime | None = None) -> str:
-    """Changes whenever the map's content may change; two aggregate queries."""
-    now = now or timezone.now()
-    pledges = Pledge.objects.filter(status__in=PUBLIC_STATUSES).aggregate(
-        n=Count("pk"),
-        last=Max("updated_at"),
-        cities=Max("municipality__updated_at"),
-        campaigns=Max("campaign__updated"),
+def _rows(filters: Mapping[str, str]) -> list[tuple[Any, ...]]:
+    """The signatories' rows that pass the filters, as tuples of FIELDS: one query."""
+    signatories = PublicSignatory.objects.filter(
+        status=Pledge.Status.VERIFIED, **{COLUMNS[name]: value for name, value in filters.items() if name in COLUMNS}
     )
-    reports = ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED).aggregate(
-        n=Count("pk"), last=Max("submitted_at")
-    )
-    bucket = int(now.timestamp()) // VERSION_BUCKET_SECONDS
-    raw = "|".join(
-        str(v)
-        for v in (
-            SCHEMA,
-            pledges["n"],
-            pledges["last"],
-            pledges["cities"],
-            pledges["campaigns"],
-            reports["n"],
-            reports["last"],
-            bucket,
+    rows = list(signatories.order_by().values_list(*FIELDS))
+    code = filters.get("commitment")
+    if code:
+        codes_at = FIELDS.index("commitment_codes")
+        rows = [row for row in rows if code in row[codes_at]]
+    name_at, campaign_at = FIELDS.index("name"), FIELDS.index("campaign_slug")
+    rows.sort(key=lambda row: (row[name_at].casefold(), row[campaign_at], row[0]))
+    return rows
+
+
+def build_features(filters: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """The signatories that pass the filters as compact GeoJSON features, in one query."""
+    features: list[dict[str, Any]] = []
+    for pk, name, slug, country, continent, campaign, signed_on, codes, state, lon, lat in _rows(filters or {}):
+        features.append(
+            {
+                "type": "Feature",
+                "id": pk,
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(lon, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)],
+                },
+                "properties": {
+                    "n": name,
+                    "s": slug,
+                    "c": country,
+                    "k": continent,
+                    "p": campaign,
+                    "d": signed_on.isoformat() if signed_on else None,
+                    "x": codes,
+                    "r": REPORTING_CODES.get(state, REPORTING_CODES[NONE]),
+                },
+            }
         )
-    )
-    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+    return features
 
 
-def etag_for(version: str, filters: dict[str, str]) -> str:
-    if not filters:
-        return f'"{version}"'
-    query = "&".join(f"{k}={v}" for k, v in sorted(filters.items()))
-    return f'"{version}-{hashlib.sha256(query.encode()).hexdigest()[:12]}"'
+def dumps(features: list[dict[str, Any]]) -> bytes:
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
+    ).encode()
 
 
-def cached_body(version: str, filters: dict[str, str], etag: str) -> bytes:
-    """The body for this version and these filters: the same bytes until the version changes."""
-    key = f"map:geojson:{etag.strip(chr(34))}"
-    body: bytes | None = cache.get(key)
-    if body is not None:
-        return body
-    full_key = f"map:geojson:{version}"
-    full = cache.get(full_key) if filters else None
-    if full is None:
-        features = build_features()
-        full = dumps(features)
-        cache.set(full_key, full, CACHE_TIMEOUT)
-        if not filters:
-            return full
-    else:
-        features = json.loads(full)["features"]
-    body = dumps([f for f in features if matches(f["properties"], filters)])
-    cache.set(key, body, CACHE_TIMEOUT)
-    return body
+def geojson(filters: Mapping[str, str] | None = None) -> bytes:
+    """The body of /map/signatories.geojson for these (cleaned) filters."""
+    return dumps(build_features(filters))
+
+
+# --- what the map's page sends once ---------------------------------------------------------
+
+
+def country_names(campaign_slug: str = "") -> dict[str, str]:
+    """Code → English name of the countries with a signatory (of the campaign, if given), in
+    one query: the table the map looks the "c" property up in (as the features used to carry
+    it: the code itself when the name is unknown)."""
+    signatories = PublicSignatory.objects.filter(status=Pledge.Status.VERIFIED)
+    if campaign_slug:
+        signatories = signatories.filter(campaign_slug=campaign_slug)
+    codes = signatories.order_by().values_list("country", flat=True).distinct()
+    return {code: country_name(code) or code for code in sorted(set(codes)) if code}
 
 
 def signed_city_count(campaign_slug: str = "") -> int:
-    """How many municipalities have a verified pledge (in the campaign, if given)."""
-    pledges = Pledge.objects.filter(status=Pledge.Status.VERIFIED)
+    """How many municipalities are signatories (of the campaign, if given)."""
+    signatories = PublicSignatory.objects.filter(status=Pledge.Status.VERIFIED)
     if campaign_slug:
-        pledges = pledges.filter(campaign__slug=campaign_slug)
-    return pledges.values("municipality_id").distinct().count()
+        signatories = signatories.filter(campaign_slug=campaign_slug)
+    return signatories.values("municipality_id").distinct().count()
+
+
+# --- the reporting rule, for the open data (campaign/public/opendata.py) ---------------------
+
+
+class SubmittedReport(Protocol):
+    @property
+    def is_late(self) -> bool: ...
+
+
+def reporting_state(
+    *, due_dates: list[tuple[int, date]], submitted: Mapping[int, SubmittedReport], today: date, joined: date | None
+) -> str:
+    """pledges.rules.reporting_state, with the submitted reports as objects that say whether
+    they were late (what opendata.py has at hand). The map reads the state from the read model."""
+    return rules.reporting_state(
+        due_dates=due_dates,
+        submitted={period: report.is_late for period, report in submitted.items()},
+        today=today,
+        joined=joined,
+    )

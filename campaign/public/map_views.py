@@ -1,8 +1,11 @@
 """The public signatory map, its GeoJSON and the embeddable counter and map. Read-only.
 
-- ``/map/signatories.geojson`` (no language prefix): see campaign/map_data.py for the
-  format, the reporting state and the version. Cached for a minute by browsers and proxies,
-  a strong ETag, 304 on If-None-Match; the body comes from Django's cache.
+- ``/map/signatories.geojson`` (no language prefix): see campaign/public/map_data.py for
+  the format and the filters. Open data: any site may read it (``open_to_other_sites``, on
+  every answer, 304s included). Served finished from the cache to visitors without a session
+  (``finished_response`` in urls.py, campaign/public/cache.py: gzip and brotli bytes, a strong
+  ETag per encoding, 304, public Cache-Control); otherwise the view answers with its own ETag
+  (the public version, its quarter of an hour and the filters) and 304 on If-None-Match.
 - ``/<lang>/map/``: the map with filters and the list beside it (static/js/map.js).
 - ``/<lang>/embed/``: the snippets to copy, with a live preview.
 - ``/<lang>/embed/counter/`` and ``/<lang>/embed/map/``: the only pages other sites may
@@ -11,6 +14,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -26,8 +32,10 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from accounts.geo import continent_choices
-from campaign.models import Campaign, Commitment
-from campaign.public import map_data
+from campaign.models import Campaign, Commitment, public_campaigns
+from campaign.public import cache, map_data
+
+logger = logging.getLogger(__name__)
 
 GEOJSON_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400"
 EMBED_CACHE_CONTROL = "public, max-age=60"
@@ -42,6 +50,19 @@ def _not_modified(request: HttpRequest, etag: str) -> bool:
     return "*" in tags or any(t.removeprefix("W/") == etag for t in tags)
 
 
+def _etag(filters: dict[str, str]) -> str | None:
+    """The view's own validator: what the body depends on (the public version, the quarter of
+    an hour the cached pages turn with, the filters), so that a 304 costs no query."""
+    try:
+        version = cache.public_version()
+    except Exception:
+        logger.warning("Public version unavailable: the GeoJSON goes without an ETag", exc_info=True)
+        return None
+    bucket = int(time.time() // cache.TIME_BUCKET_SECONDS)
+    query = "&".join(f"{k}={v}" for k, v in sorted(filters.items()))
+    return f'"{hashlib.sha256(f"{map_data.SCHEMA}|{version}|{bucket}|{query}".encode()).hexdigest()[:24]}"'
+
+
 @require_safe
 def signatories_geojson(request: HttpRequest) -> HttpResponse:
     try:
@@ -50,20 +71,32 @@ def signatories_geojson(request: HttpRequest) -> HttpResponse:
         return JsonResponse(
             {"error": _("Invalid value for the filter “%(name)s”.") % {"name": error.args[0]}}, status=400
         )
-    version = map_data.data_version()
-    etag = map_data.etag_for(version, filters)
-    if _not_modified(request, etag):
+    etag = _etag(filters)
+    if etag and _not_modified(request, etag):
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(map_data.cached_body(version, filters, etag), content_type="application/geo+json")
-    response["ETag"] = etag
+        response = HttpResponse(map_data.geojson(filters), content_type="application/geo+json")
+    if etag:
+        response["ETag"] = etag
     response["Cache-Control"] = GEOJSON_CACHE_CONTROL
     response["Access-Control-Allow-Origin"] = "*"  # open data: other sites may read it
     return response
 
 
+def open_to_other_sites(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Any site may read what the view answers (open data), 304s from the cache included."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapped
+
+
 def _public_campaigns() -> QuerySet[Campaign]:
-    return Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("-signing_opens", "-created")
+    return public_campaigns().order_by("-signing_opens", "-created")
 
 
 def _map_config(
@@ -81,6 +114,9 @@ def _map_config(
         "embed": embed,
         "campaigns": {c.slug: c.title for c in campaigns},
         "states": dict(reporting_state_choices()),
+        # The GeoJSON's short reporting codes, and the names of its countries (sent once here).
+        "reportingCodes": {code: state for state, code in map_data.REPORTING_CODES.items()},
+        "countries": map_data.country_names(campaign_slug=campaign),
     }
 
 

@@ -33,11 +33,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.geo import continent_codes, continent_of, zone_named
+from accounts.geo import continent_codes, continent_of
 from accounts.models import Municipality
 from accounts.names import country_name
-from campaign.models import Campaign, Commitment, ReportingPeriod
-from campaign.public.map_data import LATE, NONE, ON_TIME, reporting_state
+from campaign import models as campaign_models
+from campaign.models import Campaign, Commitment
+from pledges import rules
 from pledges.models import Pledge, PledgeCommitment, ProgressReport
 from pledges.models import ReportVersion as ReportVersion  # re-exported: api.py reads it here
 from pledges.staff.exports import neutralise
@@ -47,10 +48,9 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=Model)
 
-PUBLIC_CAMPAIGN_STATUSES = (Campaign.Status.OPEN, Campaign.Status.CLOSED)
-PUBLIC_PLEDGE_STATUSES = (Pledge.Status.VERIFIED, Pledge.Status.WITHDRAWN)
-WITHDRAWN = "withdrawn"
-REPORTING_STATES = (ON_TIME, LATE, NONE, WITHDRAWN)
+PUBLIC_CAMPAIGN_STATUSES = Campaign.PUBLIC_STATUSES
+PUBLIC_PLEDGE_STATUSES = rules.PUBLIC_PLEDGE_STATUSES
+REPORTING_STATES = rules.REPORTING_STATES
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
@@ -71,39 +71,22 @@ def countries_of_continent(code: str) -> list[str]:
 # --- querysets ------------------------------------------------------------------------------
 
 
-def public_campaigns() -> QuerySet[Campaign]:
-    return Campaign.objects.filter(status__in=PUBLIC_CAMPAIGN_STATUSES)
-
-
-def public_pledges() -> QuerySet[Pledge]:
-    """Verified pledges, and withdrawn ones that had been verified, of public campaigns."""
-    return Pledge.objects.filter(
-        status__in=PUBLIC_PLEDGE_STATUSES,
-        verified_at__isnull=False,
-        campaign__status__in=PUBLIC_CAMPAIGN_STATUSES,
-    )
+# The one home of these rules is pledges/rules.py (and campaign.models.public_campaigns).
+public_campaigns = campaign_models.public_campaigns
+public_pledges = rules.public_pledges
 
 
 def _chosen_queryset() -> QuerySet[PledgeCommitment]:
     return PledgeCommitment.objects.select_related("commitment").order_by("commitment__order", "commitment__code", "pk")
 
 
-def _submitted_reports_queryset() -> QuerySet[ProgressReport]:
-    return ProgressReport.objects.filter(status=ProgressReport.Status.SUBMITTED).only(
-        "pk", "pledge_id", "period_id", "is_late", "submitted_at", "status"
-    )
-
-
 def signatories_queryset() -> QuerySet[Pledge]:
-    """Public pledges with everything a signatory record shows: 1 query + 3 prefetches."""
+    """Public pledges with everything a signatory record shows: 1 query + 1 prefetch."""
     return (
         public_pledges()
-        .select_related("campaign", "municipality")
-        .prefetch_related(
-            Prefetch("chosen", queryset=_chosen_queryset()),
-            Prefetch("reports", queryset=_submitted_reports_queryset(), to_attr="submitted_reports"),
-            Prefetch("campaign__periods", queryset=ReportingPeriod.objects.order_by("opens", "pk")),
-        )
+        .filter(public_row__isnull=False)
+        .select_related("campaign", "municipality", "public_row")
+        .prefetch_related(Prefetch("chosen", queryset=_chosen_queryset()))
         .order_by("municipality__name", "campaign__slug", "pk")
     )
 
@@ -180,54 +163,122 @@ def municipality_record(m: Municipality) -> dict[str, Any]:
     }
 
 
-def _zone(name: str) -> ZoneInfo:
-    return zone_named(name)
+# The columns a signatory record is made of. The API reads them off one pledge (with its
+# municipality and read-model row), the downloads in one query for all.
+SIGNATORY_VALUES = (
+    "pk",
+    "status",
+    "signatory_name",
+    "signatory_title",
+    "signed_on",
+    "verified_at",
+    "withdrawn_at",
+    "statement",
+    "campaign__slug",
+    "municipality_id",
+    "municipality__name",
+    "municipality__slug",
+    "municipality__country",
+    "municipality__geonames_id",
+    "municipality__latitude",
+    "municipality__longitude",
+    "municipality__population",
+    "municipality__kind",
+    "public_row__reporting_state",
+    "public_row__reports_submitted",
+    "public_row__reports_late",
+    "public_row__last_report_at",
+)
+Chosen = list[tuple[str, str, date | None]]  # (code, target, target date), in the campaign's order
 
 
-def reporting_summary(pledge: Pledge, now: datetime | None = None) -> dict[str, Any]:
-    """How the signatory reports. Needs ``submitted_reports`` and ``campaign.periods``
-    prefetched (see ``signatories_queryset``). ``state`` is the map's (on_time, late, none),
-    or ``withdrawn`` for a withdrawn pledge."""
-    now = now or timezone.now()
-    submitted = list(pledge.submitted_reports)  # type: ignore[attr-defined]  # Prefetch(to_attr=...)
-    periods = list(pledge.campaign.periods.all())
-    zone = _zone(pledge.municipality.time_zone)
-    if pledge.status == Pledge.Status.WITHDRAWN:
-        state = WITHDRAWN
-    else:
-        state = reporting_state(
-            due_dates=[(p.pk, p.due) for p in periods],
-            submitted={r.period_id: r for r in submitted},
-            today=now.astimezone(zone).date(),
-            joined=pledge.verified_at.astimezone(zone).date() if pledge.verified_at else None,
-        )
-    last = max((r.submitted_at for r in submitted if r.submitted_at), default=None)
+def _values_of(pledge: Pledge) -> dict[str, Any]:
+    """SIGNATORY_VALUES of one pledge fetched with select_related (see signatories_queryset)."""
+    m, row = pledge.municipality, pledge.public_row
     return {
-        "state": state,
-        "reports_submitted": len(submitted),
-        "reports_late": sum(1 for r in submitted if r.is_late),
-        "last_submitted_at": _iso(last),
+        "pk": pledge.pk,
+        "status": pledge.status,
+        "signatory_name": pledge.signatory_name,
+        "signatory_title": pledge.signatory_title,
+        "signed_on": pledge.signed_on,
+        "verified_at": pledge.verified_at,
+        "withdrawn_at": pledge.withdrawn_at,
+        "statement": pledge.statement,
+        "campaign__slug": pledge.campaign.slug,
+        "municipality_id": m.pk,
+        "municipality__name": m.name,
+        "municipality__slug": m.slug,
+        "municipality__country": m.country,
+        "municipality__geonames_id": m.geonames_id,
+        "municipality__latitude": m.latitude,
+        "municipality__longitude": m.longitude,
+        "municipality__population": m.population,
+        "municipality__kind": m.kind,
+        "public_row__reporting_state": row.reporting_state,
+        "public_row__reports_submitted": row.reports_submitted,
+        "public_row__reports_late": row.reports_late,
+        "public_row__last_report_at": row.last_report_at,
+    }
+
+
+def _record_of(v: dict[str, Any], chosen: Chosen) -> dict[str, Any]:
+    country = v["municipality__country"]
+    withdrawn = v["status"] == Pledge.Status.WITHDRAWN
+    return {
+        "id": v["pk"],
+        "campaign": v["campaign__slug"],
+        "municipality": {
+            "id": v["municipality_id"],
+            "name": v["municipality__name"],
+            "slug": v["municipality__slug"],
+            "country": country,
+            "country_name": country_name(country) or country,
+            "continent": continent_of(country),
+            "geonames_id": v["municipality__geonames_id"],
+            "latitude": v["municipality__latitude"],
+            "longitude": v["municipality__longitude"],
+            "population": v["municipality__population"],
+            "kind": v["municipality__kind"],
+        },
+        "status": v["status"],
+        "signatory_name": v["signatory_name"],
+        "signatory_title": v["signatory_title"],
+        "signed_on": _iso(v["signed_on"]),
+        "verified_at": _iso(v["verified_at"]),
+        "withdrawn_at": _iso(v["withdrawn_at"]) if withdrawn else None,
+        "statement": v["statement"],
+        "commitments": [{"code": code, "target": target, "target_date": _iso(day)} for code, target, day in chosen],
+        # How the signatory reports, as the read model keeps it (pledges/rules.py).
+        "reporting": {
+            "state": v["public_row__reporting_state"],
+            "reports_submitted": v["public_row__reports_submitted"],
+            "reports_late": v["public_row__reports_late"],
+            "last_submitted_at": _iso(v["public_row__last_report_at"]),
+        },
     }
 
 
 def signatory_record(pledge: Pledge, now: datetime | None = None) -> dict[str, Any]:
-    return {
-        "id": pledge.pk,
-        "campaign": pledge.campaign.slug,
-        "municipality": municipality_record(pledge.municipality),
-        "status": pledge.status,
-        "signatory_name": pledge.signatory_name,
-        "signatory_title": pledge.signatory_title,
-        "signed_on": _iso(pledge.signed_on),
-        "verified_at": _iso(pledge.verified_at),
-        "withdrawn_at": _iso(pledge.withdrawn_at) if pledge.status == Pledge.Status.WITHDRAWN else None,
-        "statement": pledge.statement,
-        "commitments": [
-            {"code": pc.commitment.code, "target": pc.target, "target_date": _iso(pc.target_date)}
-            for pc in pledge.chosen.all()
-        ],
-        "reporting": reporting_summary(pledge, now),
-    }
+    """One signatory as the API and the downloads give it."""
+    chosen = [(pc.commitment.code, pc.target, pc.target_date) for pc in pledge.chosen.all()]
+    return _record_of(_values_of(pledge), chosen)
+
+
+def signatory_records(campaign: Campaign | None = None) -> Iterator[dict[str, Any]]:
+    """Every public signatory's record, streamed: two queries whatever their number."""
+    pledges = public_pledges().filter(public_row__isnull=False)
+    if campaign is not None:
+        pledges = pledges.filter(campaign=campaign)
+    chosen: dict[int, Chosen] = {}
+    for pledge_id, code, target, day in (
+        PledgeCommitment.objects.filter(pledge__in=pledges)
+        .order_by("pledge_id", "commitment__order", "commitment__code", "pk")
+        .values_list("pledge_id", "commitment__code", "target", "target_date")
+    ):
+        chosen.setdefault(pledge_id, []).append((code, target, day))
+    ordered = pledges.order_by("municipality__name", "campaign__slug", "pk").values(*SIGNATORY_VALUES)
+    for v in ordered.iterator(chunk_size=2000):
+        yield _record_of(v, chosen.get(v["pk"], []))
 
 
 def commitment_record(c: Commitment, *, translations: bool = False) -> dict[str, Any]:
@@ -372,10 +423,8 @@ def _spaced(values: Iterable[object] | None) -> str:
     return " ".join(str(v) for v in values or [])
 
 
-def signatory_rows(pledges: Iterable[Pledge]) -> Iterator[list[Any]]:
-    now = timezone.now()
-    for pledge in pledges:
-        r = signatory_record(pledge, now)
+def signatory_rows(records: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    for r in records:
         m = r["municipality"]
         yield [
             r["id"],

@@ -89,6 +89,15 @@ def download(request: HttpRequest, dataset: str, extension: str) -> StreamingHtt
     queryset = opendata.for_campaign(build_queryset(), campaign, campaign_path)
     now = timezone.now()
     filename = opendata.dated_filename(dataset, extension, campaign, now.date())
+    if dataset == "signatories":
+        # From the read model in two queries, however many signatories there are.
+        if extension == "csv":
+            body = opendata.stream_csv(columns, rows(opendata.signatory_records(campaign)))
+            return _response(body, "text/csv; charset=utf-8", filename)
+        with translation.override("en"):
+            count = queryset.count()
+        body = opendata.stream_json(count, opendata.signatory_records(campaign), generated_at=now)
+        return _response(body, "application/json; charset=utf-8", filename)
     if extension == "csv":
         body = opendata.stream_csv(columns, rows(opendata.iterate(queryset)))
         return _response(body, "text/csv; charset=utf-8", filename)
@@ -99,8 +108,6 @@ def download(request: HttpRequest, dataset: str, extension: str) -> StreamingHtt
             for obj in opendata.iterate(queryset):
                 if dataset == "commitments":
                     yield record(obj, translations=True)
-                elif dataset == "signatories":
-                    yield record(obj, now)
                 else:
                     yield record(obj)
 

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,10 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, MunicipalityName
 from accounts.names import country_name, country_names, normalize
-from campaign.models import Campaign, Commitment
+from campaign.models import Campaign, Commitment, public_campaigns
 from campaign.public import dashboard
-from pledges.display import pledge_display, public_pledges
-from pledges.models import Pledge, PledgeCommitment, ProgressReport
+from campaign.public.models import PublicSignatory
+from pledges import rules
+from pledges.display import pledge_display
+from pledges.models import Pledge, PledgeCommitment
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 def city_profile(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality, slug=municipality_slug)
     pledges = list(
-        public_pledges()
+        rules.public_pledges()
         .filter(municipality=municipality)
         .select_related("campaign", "municipality")
         .order_by("-signed_on", "-verified_at")
@@ -60,11 +61,11 @@ def city_profile(request: HttpRequest, municipality_slug: str) -> HttpResponse:
 
 PAGE_SIZE = 25
 SORTS = {
-    "name": ("municipality__name",),
-    "country": ("country_sort", "municipality__name"),
-    "signed": ("signed_on", "municipality__name"),
-    "population": ("municipality__population", "municipality__name"),
-    "commitments": ("n_commitments", "municipality__name"),
+    "name": ("sort_name",),
+    "country": ("country_sort", "sort_name"),
+    "signed": ("signed_on", "sort_name"),
+    "population": ("population", "sort_name"),
+    "commitments": ("commitment_count", "sort_name"),
 }
 REPORTING_FILTERS = {
     "reported": _("Has published a report"),
@@ -105,35 +106,15 @@ class SignatoryFilterForm(forms.Form):
         fields["sort"].choices = [(key, key) for key in SORTS] + [(f"-{key}", key) for key in SORTS]
 
 
-def _submitted_count(**filters: Any) -> Coalesce:
-    return Coalesce(
-        Subquery(
-            ProgressReport.objects.filter(pledge=OuterRef("pk"), status=ProgressReport.Status.SUBMITTED, **filters)
-            .values("pledge")
-            .annotate(n=Count("pk"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 def _country_codes_matching(query: str) -> list[str]:
     return [code for code, name in country_names().items() if normalize(name).startswith(query)]
 
 
-def _country_sort() -> Case:
-    return Case(
-        *[When(municipality__country=code, then=Value(name)) for code, name in country_names().items()],
-        default=F("municipality__country"),
-    )
-
-
 def signatory_list(request: HttpRequest) -> HttpResponse:
-    """Verified signatories: searchable, filterable, sortable, 25 a page; five queries."""
-    campaigns = list(Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("-signing_opens", "-created"))
-    verified = Pledge.objects.filter(status=Pledge.Status.VERIFIED, campaign__in=[c.pk for c in campaigns])
-    countries = sorted(set(verified.values_list("municipality__country", flat=True)))
+    """Verified signatories, from the read model: searchable, filterable, sortable, 25 a page."""
+    campaigns = list(public_campaigns().order_by("-signing_opens", "-created"))
+    signatories = PublicSignatory.objects.filter(status=Pledge.Status.VERIFIED)
+    countries = sorted(set(signatories.values_list("country", flat=True).distinct()))
     selected_campaign = next((c for c in campaigns if c.slug == request.GET.get("campaign")), None)
     commitments = Commitment.objects.filter(campaign__in=[selected_campaign or c for c in campaigns]).order_by(
         "order", "code"
@@ -148,57 +129,54 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
     )
     filters = form.cleaned_data if form.is_valid() else {}
 
-    pledges = verified.select_related("municipality", "campaign").annotate(
-        n_commitments=Count("chosen", distinct=True),
-        n_reports=_submitted_count(),
-        n_late=_submitted_count(is_late=True),
-    )
+    rows = signatories
     query = normalize(filters.get("q") or "")
     if query:
         names = MunicipalityName.objects.filter(
-            municipality=OuterRef("municipality"), normalized_name__startswith=query
+            municipality=OuterRef("municipality_id"), normalized_name__startswith=query
         )
-        pledges = pledges.filter(
-            Q(Exists(names))
-            | Q(municipality__name__icontains=filters["q"].strip())
-            | Q(municipality__country__in=_country_codes_matching(query))
+        rows = rows.filter(
+            Q(Exists(names)) | Q(name__icontains=filters["q"].strip()) | Q(country__in=_country_codes_matching(query))
         )
     if filters.get("campaign"):
-        pledges = pledges.filter(campaign__slug=filters["campaign"])
+        rows = rows.filter(campaign_slug=filters["campaign"])
     if filters.get("continent"):
-        pledges = pledges.filter(municipality__country__in=dashboard.countries_in_continent(filters["continent"]))
+        rows = rows.filter(continent=filters["continent"])
     if filters.get("country"):
-        pledges = pledges.filter(municipality__country=filters["country"])
+        rows = rows.filter(country=filters["country"])
     if filters.get("commitment"):
-        pledges = pledges.filter(
-            Exists(PledgeCommitment.objects.filter(pledge=OuterRef("pk"), commitment__code=filters["commitment"]))
+        rows = rows.filter(
+            Exists(
+                PledgeCommitment.objects.filter(pledge_id=OuterRef("pledge_id"), commitment__code=filters["commitment"])
+            )
         )
     reporting = filters.get("reporting")
     if reporting == "reported":
-        pledges = pledges.filter(n_reports__gt=0)
+        rows = rows.filter(reports_submitted__gt=0)
     elif reporting == "late":
-        pledges = pledges.filter(n_late__gt=0)
+        rows = rows.filter(reports_late__gt=0)
     elif reporting == "none":
-        pledges = pledges.filter(n_reports=0)
+        rows = rows.filter(reports_submitted=0)
 
     sort = filters.get("sort") or "name"
     key, descending = sort.lstrip("-"), sort.startswith("-")
-    if key == "country":
-        pledges = pledges.annotate(country_sort=_country_sort())
     ordering = [
         F(field).desc(nulls_last=True) if descending and i == 0 else F(field).asc(nulls_last=True)
         for i, field in enumerate(SORTS[key])
     ]
-    pledges = pledges.order_by(*ordering, "pk")
+    rows = rows.order_by(*ordering, "pledge_id")
 
-    page = Paginator(pledges, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    titles = {c.pk: c.title for c in campaigns}
+    kinds = dict(Municipality.Kind.choices)
+    page_rows = [
         {
-            "pledge": p,
-            "municipality": p.municipality,
-            "country": country_name(p.municipality.country) or p.municipality.country,
+            "signatory": row,
+            "campaign_title": titles.get(row.campaign_id, ""),
+            "kind": kinds.get(row.kind, "") if row.kind != Municipality.Kind.MUNICIPALITY else "",
+            "country": country_name(row.country) or row.country,
         }
-        for p in page.object_list
+        for row in page.object_list
     ]
     columns = [
         ("name", _("City or region")),
@@ -223,7 +201,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": rows,
+            "rows": page_rows,
             "headers": headers,
             "query": filters.get("q", ""),
             "filtered": active,

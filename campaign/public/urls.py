@@ -2,6 +2,11 @@
 
 ``site_patterns`` go under the language prefix (pages people read); ``urlpatterns`` are
 mounted without one (what machines fetch: the map data, downloads and the API).
+
+The pages people read, their chart CSVs and the map's GeoJSON are served finished from the
+cache to visitors without a session (``finished_response``, campaign/public/cache.py); the
+GeoJSON is open to other sites on every answer, the cache's 304s included. The API (DRF)
+and the open-data downloads (streamed) are not cached here.
 """
 
 from django.urls import URLPattern, URLResolver, include, path, re_path
@@ -9,28 +14,35 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from . import api, api_municipalities, campaigns, dashboard_views, map_views, opendata_views, signatories
+from .cache import finished_response
+
+# Browsers ask again on each load (answered 304 from the cache, without a query), so a change,
+# or signing in, shows at once; proxies and CDNs may keep a page five minutes (s-maxage).
+public_page = finished_response(max_age=0)
+# Framed by other sites, which nobody signs in to: their visitors' browsers keep it a minute.
+embedded_page = finished_response(max_age=60)
 
 cities_patterns = [
-    path("", signatories.signatory_list, name="list"),
-    path("<slug:municipality_slug>/", signatories.city_profile, name="detail"),
+    path("", public_page(signatories.signatory_list), name="list"),
+    path("<slug:municipality_slug>/", public_page(signatories.city_profile), name="detail"),
 ]
 
 dashboard_patterns = [
-    path("", dashboard_views.dashboard_page, name="index"),
-    path("<slug:chart>.csv", dashboard_views.chart_csv, name="chart_csv"),
+    path("", public_page(dashboard_views.dashboard_page), name="index"),
+    path("<slug:chart>.csv", public_page(dashboard_views.chart_csv), name="chart_csv"),
 ]
 
 site_patterns: list[URLPattern | URLResolver] = [
-    path("", campaigns.HomeView.as_view(), name="home"),
-    path("campaigns/", campaigns.CampaignListView.as_view(), name="campaign_list"),
-    path("campaigns/<slug:slug>/", campaigns.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("", public_page(campaigns.HomeView.as_view()), name="home"),
+    path("campaigns/", public_page(campaigns.CampaignListView.as_view()), name="campaign_list"),
+    path("campaigns/<slug:slug>/", public_page(campaigns.CampaignDetailView.as_view()), name="campaign_detail"),
     path("cities/", include((cities_patterns, "cities"))),
-    path("map/", map_views.map_page, name="map"),
-    path("embed/", map_views.embed_index, name="embed_index"),
-    path("embed/counter/", map_views.embed_counter, name="embed_counter"),
-    path("embed/map/", map_views.embed_map, name="embed_map"),
+    path("map/", public_page(map_views.map_page), name="map"),
+    path("embed/", public_page(map_views.embed_index), name="embed_index"),
+    path("embed/counter/", embedded_page(map_views.embed_counter), name="embed_counter"),
+    path("embed/map/", embedded_page(map_views.embed_map), name="embed_map"),
     path("dashboard/", include((dashboard_patterns, "dashboard"))),
-    path("open-data/", opendata_views.open_data_page, name="open_data"),
+    path("open-data/", public_page(opendata_views.open_data_page), name="open_data"),
 ]
 
 router = SimpleRouter()
@@ -63,7 +75,11 @@ api_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("map/signatories.geojson", map_views.signatories_geojson, name="map_signatories_geojson"),
+    path(
+        "map/signatories.geojson",
+        map_views.open_to_other_sites(finished_response(max_age=60, s_maxage=300)(map_views.signatories_geojson)),
+        name="map_signatories_geojson",
+    ),
     re_path(
         r"^data/(?P<dataset>signatories|commitments|reports)\.(?P<extension>csv|json)$",
         opendata_views.download,

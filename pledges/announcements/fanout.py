@@ -1,7 +1,10 @@
 """The work of sending an announcement, as the Celery tasks do it: who receives it, and
 one queued delivery per recipient. The services that start it are in services.py."""
 
+from typing import Any
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, User
@@ -15,7 +18,7 @@ RECIPIENT_PLEDGE_STATUSES = ("submitted", "verified")
 ANNOUNCEMENT_TEMPLATE = "announcement"
 
 
-def announcement_recipients(campaign_id: int):
+def announcement_recipients(campaign_id: int) -> QuerySet[User]:
     """Active users approved for a municipality whose pledge to this campaign is submitted or verified."""
     return (
         User.objects.filter(
@@ -40,7 +43,7 @@ def record_total(announcement: Announcement, total: int) -> None:
         Announcement.objects.filter(pk=announcement.pk).update(status=Announcement.Status.SENT)
 
 
-def announcement_context(announcement: Announcement) -> dict:
+def announcement_context(announcement: Announcement) -> dict[str, Any]:
     return {
         "announcement_id": announcement.pk,
         "subject": announcement.subject,

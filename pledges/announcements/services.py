@@ -13,15 +13,20 @@ queues one `EmailDelivery` per recipient with the idempotency key
 "announcement:<id>:<user id>", so a batch that runs twice sends nothing twice.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_campaign_admin
-from accounts.models import Membership
+from accounts.models import Membership, User
 from campaign.models import Campaign
 from campaign.outbox import delivery
 from campaign.outbox.models import EmailCategory, EmailDelivery
@@ -34,6 +39,9 @@ from pledges.announcements.fanout import (
 )
 from pledges.models import Announcement, Pledge
 from pledges.tasks import announcement_fan_out
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _clean(subject: str, body: str, language: str) -> tuple[str, str]:
@@ -51,13 +59,15 @@ def _clean(subject: str, body: str, language: str) -> tuple[str, str]:
     return subject, body
 
 
-def announcement_create(*, actor, campaign: Campaign, language: str, subject: str, body: str) -> Announcement:
+def announcement_create(*, actor: User, campaign: Campaign, language: str, subject: str, body: str) -> Announcement:
     require_campaign_admin(actor)
     subject, body = _clean(subject, body, language)
     return Announcement.objects.create(campaign=campaign, language=language, subject=subject, body=body, author=actor)
 
 
-def announcement_update(*, actor, announcement: Announcement, language: str, subject: str, body: str) -> Announcement:
+def announcement_update(
+    *, actor: User, announcement: Announcement, language: str, subject: str, body: str
+) -> Announcement:
     require_campaign_admin(actor)
     subject, body = _clean(subject, body, language)
     with transaction.atomic():
@@ -69,7 +79,7 @@ def announcement_update(*, actor, announcement: Announcement, language: str, sub
     return announcement
 
 
-def announcement_send(*, actor, announcement: Announcement) -> Announcement:
+def announcement_send(*, actor: User, announcement: Announcement) -> Announcement:
     """Send a draft to every recipient, in batches, once."""
     require_campaign_admin(actor)
     with transaction.atomic():
@@ -89,7 +99,7 @@ def announcement_send(*, actor, announcement: Announcement) -> Announcement:
     return announcement
 
 
-def _delivery_counts(announcement: Announcement) -> dict:
+def _delivery_counts(announcement: Announcement) -> dict[str, int]:
     return EmailDelivery.objects.filter(group_key=announcement.delivery_group).aggregate(
         created=Count("pk"),
         queued=Count("pk", filter=Q(status=EmailDelivery.Status.QUEUED)),
@@ -100,7 +110,7 @@ def _delivery_counts(announcement: Announcement) -> dict:
     )
 
 
-def announcement_progress(announcement: Announcement) -> dict:
+def announcement_progress(announcement: Announcement) -> dict[str, Any]:
     """Where the sending stands, counted from the delivery rows. Reads only: the stored
     status and counts are kept by `announcement_record_progress`."""
     announcement.refresh_from_db(fields=["status", "total"])
@@ -138,22 +148,23 @@ def announcement_record_progress(*, announcement_id: int) -> None:
     Announcement.objects.filter(pk=announcement.pk).update(**changes, updated_at=timezone.now())
 
 
-def on_delivery_settled(sender, *, delivery: EmailDelivery, **kwargs) -> None:
+def on_delivery_settled(sender: object, *, delivery: EmailDelivery, **kwargs: Any) -> None:
     announcement_id = Announcement.id_of_delivery_group(delivery.group_key)
     if announcement_id is not None:
         announcement_record_progress(announcement_id=announcement_id)
 
 
-def attach_announcements(deliveries) -> None:
+def attach_announcements(deliveries: Iterable[EmailDelivery]) -> None:
     """Set `.announcement` on each delivery of an announcement (None on the others), in one query."""
     deliveries = list(deliveries)
     ids = {Announcement.id_of_delivery_group(d.group_key) for d in deliveries} - {None}
     by_id = Announcement.objects.in_bulk(ids)
     for row in deliveries:
-        row.announcement = by_id.get(Announcement.id_of_delivery_group(row.group_key))
+        # An attribute the model does not declare, for the template: setattr says so to mypy.
+        setattr(row, "announcement", by_id.get(Announcement.id_of_delivery_group(row.group_key)))  # noqa: B010
 
 
-def announcement_signatories(campaign_id: int):
+def announcement_signatories(campaign_id: int) -> QuerySet[Pledge]:
     """The submitted and verified pledges whose officials receive the announcement, with how many."""
     return (
         Pledge.objects.filter(campaign_id=campaign_id, status__in=RECIPIENT_PLEDGE_STATUSES)
@@ -172,7 +183,9 @@ def announcement_signatories(campaign_id: int):
     )
 
 
-def announcement_preview(announcement: Announcement, *, user, language: str):
+def announcement_preview(
+    announcement: Announcement, *, user: User, language: str
+) -> tuple[StrOrPromise, StrOrPromise, str, dict[str, Any]]:
     """(subject, text, html, headers) as `user` would receive it in `language`; nothing is sent."""
     draft = EmailDelivery(
         template=ANNOUNCEMENT_TEMPLATE,
@@ -181,11 +194,12 @@ def announcement_preview(announcement: Announcement, *, user, language: str):
         recipient=user,
     )
     message = delivery.build_message(draft, user=user, address=user.email, language=language)
-    html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
+    # build_message attaches the HTML part as a str; the stubs allow any attachment content.
+    html = cast(str, next((content for content, mimetype in message.alternatives if mimetype == "text/html"), ""))
     return message.subject, message.body, html, message.extra_headers
 
 
-def delivery_requeue(*, actor, delivery: EmailDelivery) -> EmailDelivery:
+def delivery_requeue(*, actor: User, delivery: EmailDelivery) -> EmailDelivery:
     """Send a failed (or still retrying) message again, for example after fixing the mail server."""
     require_campaign_admin(actor)
     with transaction.atomic():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import staff_required
 from campaign.outbox.models import EmailCategory, EmailDelivery
 from pledges.announcements import services
+from pledges.announcements.fanout import announcement_recipients
 from pledges.announcements.forms import AnnouncementForm
 from pledges.announcements.services import delivery_requeue
 from pledges.models import Announcement
@@ -101,7 +102,7 @@ def announcement_detail(request, pk: int):
     if announcement.status == Announcement.Status.DRAFT:
         signatories = list(services.announcement_signatories(announcement.campaign_id))
         context["signatories"] = signatories
-        context["recipient_count"] = services.announcement_recipients(announcement.campaign_id).count()
+        context["recipient_count"] = announcement_recipients(announcement.campaign_id).count()
     else:
         context["progress"] = services.announcement_progress(announcement)
     return render(request, "staff/announcement_detail.html", context)

@@ -28,10 +28,9 @@ from icalendar import Calendar, Event
 from accounts.access import verified_email_required
 from accounts.models import Membership
 from campaign.models import ReportingPeriod
-from pledges import services
+from pledges import rules, services
 from pledges.access import access_pledge_as_official
 from pledges.models import Pledge, PledgeCalendar
-from pledges.reminders import zone_of
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +77,10 @@ def build_calendar(pledge: Pledge, *, language: str | None = None, now: datetime
         calendar.add("x-wr-timezone", pledge.municipality.time_zone or "UTC")
         calendar.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT12H")
-        verified_on = None
-        if pledge.verified_at:
-            verified_on = pledge.verified_at.astimezone(zone_of(pledge.municipality)).date()
+        joined = rules.joined_on(pledge.verified_at, pledge.municipality.time_zone)
         for period in ReportingPeriod.objects.filter(campaign_id=pledge.campaign_id).order_by("opens", "pk"):
-            if verified_on and period.due < verified_on:
-                continue  # already due when the city joined: not owed
+            if joined and not rules.owes(period.due, joined):
+                continue  # not owed; before verification, every period shows, to prepare
             label = str(period.label)
             link = settings.SITE_URL + reverse("reports:edit", args=[pledge.pk, period.pk])
             texts = {"municipality": municipality, "period": label}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import approved_municipality_ids, verified_email_required
+from accounts.geo import local_today
 from campaign.models import Commitment
 from pledges import services
 from pledges.access import access_period_of_pledge, access_pledge_as_official, access_report_version
@@ -51,7 +52,7 @@ def report_index(request, pledge_pk):
 
 
 def _report_context(pledge, period, report):
-    today = services.local_today(pledge.municipality)
+    today = local_today(pledge.municipality)
     deadline = services.report_correction_deadline(period)
     submitted = report.status == ProgressReport.Status.SUBMITTED
     return {

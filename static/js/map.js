@@ -2,18 +2,24 @@
  * The signatory map (templates/campaign/map.html) and the embeddable map
  * (templates/campaign/embed_map.html).
  *
- * Reads its settings from the JSON element #map-config, fetches the GeoJSON once, builds
- * every marker in one pass (one shared icon per reporting state, popups built only when
- * opened) and hands them to Leaflet.markercluster with chunkedLoading, so that tens of
- * thousands of signatories never block the page for long. Filters refilter in the browser,
- * update the address (shareable), the live count and the list beside the map; the list
- * renders 100 rows at a time behind a "Show more" button.
+ * Reads its settings from the JSON element #map-config, fetches the GeoJSON once (the page
+ * preloads it), builds every marker in one pass (one shared icon per reporting state; a
+ * popup is bound to a marker only when it is first opened, and built each time it opens)
+ * and hands them to Leaflet.markercluster with chunkedLoading, so that tens of thousands of
+ * signatories never block the page for long. Filters refilter in the browser, update the
+ * address (shareable), the live count and the list beside the map; the list renders 100
+ * rows at a time behind a "Show more" button, once the clusters are drawn.
+ *
+ * The GeoJSON is compact (campaign/public/map_data.py): properties n name, s slug,
+ * c country code, k continent, p campaign, d signed on, x commitment codes, r reporting
+ * code; the country names and what each reporting code stands for come in the config.
  *
  * When map tiles cannot load, the container's background colour and a light graticule
  * stand in and the markers still show.
  *
- * For measurement: window.cfmMap exposes the Leaflet map, the cluster group and
- * timings (firstRenderMs, lastRenderMs); the map element gets data-rendered="true" and the
+ * For measurement: window.cfmMap exposes the Leaflet map, the cluster group, the zoom
+ * clustering stops at (lonelyFrom, and firstLonelyZoom(markers) for tests) and timings
+ * (firstRenderMs, lastRenderMs); the map element gets data-rendered="true" and the
  * document a "cfm:map-rendered" event each time the clusters have been drawn.
  */
 (function () {
@@ -97,31 +103,154 @@
     });
   });
 
-  var clusters = L.markerClusterGroup({
-    chunkedLoading: true,
-    chunkInterval: 40,
-    chunkDelay: 10,
-    showCoverageOnHover: false,
-    maxClusterRadius: 50,
-    spiderfyOnMaxZoom: true,
-    iconCreateFunction: function (cluster) {
-      var n = cluster.getChildCount();
-      var size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 46 : 52;
-      return L.divIcon({
-        html: "<div><span>" + n + "</span></div>",
-        className: "marker-cluster marker-cluster-cfm",
-        iconSize: L.point(size, size),
-      });
-    },
-    chunkProgress: function (processed, total) {
-      // (0 of 0 when the empty group joins the map: nothing drawn yet)
-      if (total > 0 && processed >= total) {
-        rendered();
+  var CLUSTER_RADIUS = 50;
+  var clusters = null;
+
+  // The cluster group is made once the data is in, since how deep it clusters depends on it.
+  function startClusters(records) {
+    var lonelyFrom = firstLonelyZoom(records);
+    clusters = L.markerClusterGroup({
+      chunkedLoading: true,
+      // Chunks short enough to stay under the 50 ms of a long task, and no pause between
+      // them: the page paints and answers input in the gaps.
+      chunkInterval: 40,
+      chunkDelay: 0,
+      showCoverageOnHover: false,
+      maxClusterRadius: CLUSTER_RADIUS,
+      disableClusteringAtZoom: lonelyFrom,
+      // With no two markers within the radius from lonelyFrom on, no cluster of the full
+      // tree reaches the deepest zoom, so none would spiderfy: a click zooms in, as it did.
+      spiderfyOnMaxZoom: lonelyFrom === null,
+      iconCreateFunction: function (cluster) {
+        var n = cluster.getChildCount();
+        var size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 46 : 52;
+        return L.divIcon({
+          html: "<div><span>" + n + "</span></div>",
+          className: "marker-cluster marker-cluster-cfm",
+          iconSize: L.point(size, size),
+        });
+      },
+      chunkProgress: function (processed, total) {
+        // (0 of 0 when the empty group joins the map: nothing drawn yet.) Markercluster
+        // draws the clusters right after this last call, in the same task: count them
+        // drawn after it.
+        if (total > 0 && processed >= total) {
+          Promise.resolve().then(rendered);
+        }
+      },
+    });
+    clusters.on("click", firstOpen);
+    clusters.on("keypress", function (e) {
+      if (e.originalEvent && e.originalEvent.keyCode === 13) {
+        firstOpen(e);
       }
-    },
-  });
-  map.addLayer(clusters);
-  window.cfmMap.clusters = clusters;
+    });
+    map.addLayer(clusters);
+    window.cfmMap.clusters = clusters;
+    window.cfmMap.lonelyFrom = lonelyFrom;
+  }
+  window.cfmMap.firstLonelyZoom = function (markers) {
+    return firstLonelyZoom(markers.map(function (marker) { return { marker: marker }; }));
+  };
+
+  // Markercluster builds its tree from the map's deepest zoom up, one level at a time, and
+  // the deep levels, where every marker stands alone, cost it the most. From the first zoom
+  // at which no two markers are within the cluster radius (pixel distances double with each
+  // zoom, so none are deeper either) the full tree holds single markers only: clustering is
+  // disabled from there, which draws the same clusters and markers at every zoom, sooner.
+  // Null (cluster at every zoom) when some markers stay close at the deepest zoom, such as
+  // a city that signed two campaigns.
+  function firstLonelyZoom(records) {
+    var n = records.length;
+    var low = Math.floor(map.getMinZoom()) + 1;
+    var high = Math.ceil(map.getMaxZoom());
+    if (!n || !isFinite(high)) {
+      return null;
+    }
+    var xs = new Float64Array(n);
+    var ys = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      var point = map.project(records[i].marker.getLatLng(), 0);
+      xs[i] = point.x;
+      ys[i] = point.y;
+    }
+    // A little over the radius, so that rounding never calls a pair apart that is not.
+    var reach = CLUSTER_RADIUS * 1.01;
+
+    // The squared distance (in zoom-0 pixels) of the closest pair within the radius at this
+    // zoom, or Infinity when no two markers are that close.
+    function closestWithin(zoom) {
+      var cell = reach / Math.pow(2, zoom);
+      var best = cell * cell;
+      var found = Infinity;
+      var grid = new Map();
+      for (var i = 0; i < n; i++) {
+        var cx = Math.floor(xs[i] / cell);
+        var cy = Math.floor(ys[i] / cell);
+        for (var dx = -1; dx <= 1; dx++) {
+          for (var dy = -1; dy <= 1; dy++) {
+            var near = grid.get((cx + dx) * 4194304 + (cy + dy));
+            if (near) {
+              for (var k = 0; k < near.length; k++) {
+                var ddx = xs[near[k]] - xs[i];
+                var ddy = ys[near[k]] - ys[i];
+                var d = ddx * ddx + ddy * ddy;
+                if (d <= best && d < found) {
+                  found = d;
+                }
+              }
+            }
+          }
+        }
+        var key = cx * 4194304 + cy;
+        var here = grid.get(key);
+        if (here) {
+          here.push(i);
+        } else {
+          grid.set(key, [i]);
+        }
+      }
+      return found;
+    }
+
+    // One look at a middle zoom finds the closest pair if any is within the radius there;
+    // the zoom from which it is apart follows from its distance.
+    var middle = Math.max(low, Math.min(high, 10));
+    var closest = closestWithin(middle);
+    var zoom;
+    if (closest === Infinity) {
+      for (zoom = middle; zoom > low && closestWithin(zoom - 1) === Infinity; zoom--) {
+        // lonely further out too
+      }
+      return zoom;
+    }
+    if (closest === 0) {
+      return null;
+    }
+    zoom = Math.floor(Math.log2(reach / Math.sqrt(closest))) + 1;
+    while (zoom <= high && Math.sqrt(closest) * Math.pow(2, zoom) <= reach) {
+      zoom++; // (rounding of the logarithm)
+    }
+    return zoom > high ? null : Math.max(zoom, low);
+  }
+
+  // A marker gets its popup the first time it is opened (click, or Enter on it); from then
+  // on Leaflet's own handlers open and close it, as for a popup bound from the start.
+  function firstOpen(e) {
+    var marker = e.layer;
+    if (!marker || marker.getPopup() || !marker.record) {
+      return;
+    }
+    L.DomEvent.stop(e);
+    popupFor(marker).openPopup();
+  }
+
+  function popupFor(marker) {
+    if (!marker.getPopup()) {
+      marker.bindPopup(popupContent);
+    }
+    return marker;
+  }
 
   function rendered() {
     var ms = performance.now();
@@ -130,6 +259,10 @@
     }
     timings.lastRenderMs = ms;
     timings.renders += 1;
+    if (listPending) {
+      listPending = false;
+      resetList();
+    }
     mapElement.dataset.rendered = "true";
     document.dispatchEvent(new CustomEvent("cfm:map-rendered", { detail: { ms: ms } }));
   }
@@ -137,6 +270,12 @@
   // --- data -----------------------------------------------------------------------------
 
   var records = [];
+  var countries = config.countries || {};
+  var reportingCodes = config.reportingCodes || {};
+
+  function countryName(code) {
+    return countries[code] || code;
+  }
 
   function profileUrl(slug) {
     return config.profileUrl.replace("__slug__", encodeURIComponent(slug));
@@ -177,32 +316,32 @@
   }
 
   function popupContent(marker) {
-    var p = marker.feature.properties;
+    var record = marker.record;
+    var p = record.p;
     var box = el("div", "sig-popup");
     var title = el("h3", "h6 mb-1");
-    var link = el("a", "", p.name);
-    link.href = profileUrl(p.slug);
+    var link = el("a", "", p.n);
+    link.href = profileUrl(p.s);
     if (config.embed) {
       link.target = "_blank";
       link.rel = "noopener";
     }
     title.appendChild(link);
     box.appendChild(title);
-    box.appendChild(el("div", "text-body-secondary", p.country_name));
-    if (config.campaigns[p.campaign]) {
-      box.appendChild(el("div", "small", config.campaigns[p.campaign]));
+    box.appendChild(el("div", "text-body-secondary", countryName(p.c)));
+    if (config.campaigns[p.p]) {
+      box.appendChild(el("div", "small", config.campaigns[p.p]));
     }
-    if (p.signed_on) {
-      box.appendChild(el("div", "", fmt(t("Signed on %s"), [formatDate(p.signed_on)])));
+    if (p.d) {
+      box.appendChild(el("div", "", fmt(t("Signed on %s"), [formatDate(p.d)])));
     }
-    box.appendChild(
-      el("div", "", fmt(nt("%s commitment", "%s commitments", p.commitments), [p.commitments]))
-    );
+    var chosen = p.x ? p.x.length : 0;
+    box.appendChild(el("div", "", fmt(nt("%s commitment", "%s commitments", chosen), [chosen])));
     var state = el("div", "mt-1");
-    state.appendChild(stateBadge(p.reporting));
+    state.appendChild(stateBadge(record.state));
     box.appendChild(state);
     var more = el("a", "d-inline-block mt-2", t("See the city’s profile"));
-    more.href = profileUrl(p.slug);
+    more.href = profileUrl(p.s);
     if (config.embed) {
       more.target = "_blank";
       more.rel = "noopener";
@@ -211,20 +350,24 @@
     return box;
   }
 
+  // One record per feature: its properties, its reporting state, its marker (whose
+  // ``record`` leads back to it, for the popup).
   function build(features) {
-    var i, f, c, marker;
+    var i, f, p, c, state, marker, record;
     records = new Array(features.length);
     for (i = 0; i < features.length; i++) {
       f = features[i];
+      p = f.properties;
       c = f.geometry.coordinates;
-      marker = L.marker([c[1], c[0]], {
-        icon: icons[f.properties.reporting] || icons.none,
-        title: f.properties.name + ", " + f.properties.country_name,
+      state = reportingCodes[p.r] || "none";
+      marker = L.marker(L.latLng(c[1], c[0]), {
+        icon: icons[state] || icons.none,
+        title: p.n + ", " + countryName(p.c),
         keyboard: true,
       });
-      marker.feature = f;
-      marker.bindPopup(popupContent);
-      records[i] = { p: f.properties, marker: marker };
+      record = { p: p, state: state, marker: marker };
+      marker.record = record;
+      records[i] = record;
     }
   }
 
@@ -244,12 +387,13 @@
     return values;
   }
 
-  function matches(p, filters) {
-    if (filters.campaign && p.campaign !== filters.campaign) return false;
-    if (filters.continent && p.continent !== filters.continent) return false;
-    if (filters.country && p.country !== filters.country) return false;
-    if (filters.reporting && p.reporting !== filters.reporting) return false;
-    if (filters.commitment && p.commitment_codes.indexOf(filters.commitment) === -1) return false;
+  function matches(r, filters) {
+    var p = r.p;
+    if (filters.campaign && p.p !== filters.campaign) return false;
+    if (filters.continent && p.k !== filters.continent) return false;
+    if (filters.country && p.c !== filters.country) return false;
+    if (filters.reporting && r.state !== filters.reporting) return false;
+    if (filters.commitment && (!p.x || p.x.indexOf(filters.commitment) === -1)) return false;
     return true;
   }
 
@@ -259,17 +403,18 @@
       return;
     }
     var seen = {};
-    var countries = [];
-    records.forEach(function (r) {
-      if (!seen[r.p.country]) {
-        seen[r.p.country] = true;
-        countries.push([r.p.country, r.p.country_name]);
+    var shown = [];
+    for (var i = 0; i < records.length; i++) {
+      var code = records[i].p.c;
+      if (!seen[code]) {
+        seen[code] = true;
+        shown.push([code, countryName(code)]);
       }
-    });
-    countries.sort(function (a, b) { return a[1].localeCompare(b[1], lang); });
+    }
+    shown.sort(function (a, b) { return a[1].localeCompare(b[1], lang); });
     var wanted = select.dataset.selected || "";
     var fragment = document.createDocumentFragment();
-    countries.forEach(function (c) {
+    shown.forEach(function (c) {
       var option = el("option", "", c[1]);
       option.value = c[0];
       if (c[0] === wanted) {
@@ -282,13 +427,20 @@
 
   var visible = [];
   var listShown = 0;
+  var listPending = false;
 
   function apply(options) {
     var filters = currentFilters();
-    var next = records.filter(function (r) { return matches(r.p, filters); });
-    update(next);
+    var next = records.filter(function (r) { return matches(r, filters); });
+    var previous = visible;
     visible = next;
-    if (!visible.length) {
+    // The list follows once the clusters are drawn (rendered()): the map comes first.
+    listPending = !!listElement;
+    if (options && options.fit && next.length) {
+      fitTo(next);
+    }
+    update(previous, next);
+    if (!next.length) {
       rendered();
     }
     if (countElement) {
@@ -297,52 +449,73 @@
         [visible.length.toLocaleString(lang)]
       );
     }
-    if (listElement) {
-      listElement.textContent = "";
-      listShown = 0;
-      renderMore();
-    }
     if (options && options.updateUrl) {
       var params = new URLSearchParams();
       Object.keys(filters).forEach(function (k) { params.set(k, filters[k]); });
       var query = params.toString();
       history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
     }
-    if (options && options.fit && visible.length) {
-      fitTo(visible);
+  }
+
+  function markersOf(list) {
+    var markers = new Array(list.length);
+    for (var i = 0; i < list.length; i++) {
+      markers[i] = list[i].marker;
     }
+    return markers;
   }
 
   // Hand markercluster only the difference when it is small; start afresh when most go.
-  function update(next) {
-    var shown = visible.length;
-    var wanted = new Set(next);
-    var leaving = visible.filter(function (r) { return !wanted.has(r); });
-    if (!shown || leaving.length > shown / 2) {
-      clusters.clearLayers();
-      clusters.addLayers(next.map(function (r) { return r.marker; }));
+  // (No "layeradd" event per marker: nothing listens to it.)
+  function update(previous, next) {
+    var shown = previous.length;
+    if (!shown) {
+      clusters.addLayers(markersOf(next), true);
       return;
     }
-    var had = new Set(visible);
+    var wanted = new Set(next);
+    var leaving = previous.filter(function (r) { return !wanted.has(r); });
+    if (leaving.length > shown / 2) {
+      clusters.clearLayers();
+      clusters.addLayers(markersOf(next), true);
+      return;
+    }
+    var had = new Set(previous);
     var coming = next.filter(function (r) { return !had.has(r); });
     if (leaving.length) {
-      clusters.removeLayers(leaving.map(function (r) { return r.marker; }));
+      clusters.removeLayers(markersOf(leaving));
     }
     if (coming.length) {
-      clusters.addLayers(coming.map(function (r) { return r.marker; }));
+      clusters.addLayers(markersOf(coming), true);
     } else {
       rendered();
     }
   }
 
   function fitTo(list) {
-    var bounds = L.latLngBounds(list.map(function (r) { return r.marker.getLatLng(); }));
-    map.fitBounds(bounds.pad(0.1), { maxZoom: 6, animate: false });
+    var south = 90, west = 180, north = -90, east = -180, ll, i;
+    for (i = 0; i < list.length; i++) {
+      ll = list[i].marker.getLatLng();
+      if (ll.lat < south) south = ll.lat;
+      if (ll.lat > north) north = ll.lat;
+      if (ll.lng < west) west = ll.lng;
+      if (ll.lng > east) east = ll.lng;
+    }
+    map.fitBounds(L.latLngBounds([south, west], [north, east]).pad(0.1), { maxZoom: 6, animate: false });
+  }
+
+  function resetList() {
+    if (!listElement) {
+      return;
+    }
+    listElement.textContent = "";
+    listShown = 0;
+    renderMore();
   }
 
   function showOnMap(record) {
     clusters.zoomToShowLayer(record.marker, function () {
-      record.marker.openPopup();
+      popupFor(record.marker).openPopup();
     });
   }
 
@@ -367,18 +540,18 @@
     var p = record.p;
     var li = el("li", "map-list-item");
     var head = el("div", "d-flex justify-content-between align-items-start gap-2");
-    var link = el("a", "fw-semibold", p.name);
-    link.href = profileUrl(p.slug);
+    var link = el("a", "fw-semibold", p.n);
+    link.href = profileUrl(p.s);
     head.appendChild(link);
     var button = el("button", "btn btn-link btn-sm p-0 flex-shrink-0", t("Show on map"));
     button.type = "button";
-    button.setAttribute("aria-label", fmt(t("Show %s on the map"), [p.name]));
+    button.setAttribute("aria-label", fmt(t("Show %s on the map"), [p.n]));
     button.addEventListener("click", function () { showOnMap(record); });
     head.appendChild(button);
     li.appendChild(head);
     var meta = el("div", "small d-flex flex-wrap column-gap-2");
-    meta.appendChild(el("span", "text-body-secondary", p.country_name));
-    meta.appendChild(stateBadge(p.reporting));
+    meta.appendChild(el("span", "text-body-secondary", countryName(p.c)));
+    meta.appendChild(stateBadge(record.state));
     li.appendChild(meta);
     return li;
   }
@@ -414,7 +587,9 @@
 
   // --- go -------------------------------------------------------------------------------
 
-  fetch(config.geojson, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+  // The same request as the page's <link rel="preload" as="fetch" crossorigin> (no other
+  // header), so that the preloaded response is the one used.
+  fetch(config.geojson, { credentials: "same-origin" })
     .then(function (response) {
       timings.responseMs = performance.now();
       if (!response.ok) {
@@ -425,6 +600,7 @@
     .then(function (data) {
       timings.parsedMs = performance.now();
       build(data.features || []);
+      startClusters(records);
       timings.builtMs = performance.now();
       fillCountries();
       apply({ fit: true });

@@ -1,5 +1,6 @@
 """The campaign admin refuses nonsense, through real HTTP posts of its forms."""
 
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -22,7 +23,14 @@ def admin_client(client, settings):
     return client
 
 
+def on(years_ahead: int, month_day: str) -> str:
+    """A form date in this year (0), next year (1) ...: "01-15" -> "2031-01-15" in 2031."""
+    return f"{date.today().year + years_ahead}-{month_day}"
+
+
 def campaign_form(commitments=(), periods=(), **overrides):
+    """An open campaign whose signing window runs from a year ago to a year ahead."""
+    today = date.today()
     data = {
         "title_en": "Admin campaign",
         "title_fr": "",
@@ -35,8 +43,8 @@ def campaign_form(commitments=(), periods=(), **overrides):
         "description_fr": "",
         "description_es": "",
         "status": "open",
-        "signing_opens": "2026-01-01",
-        "signing_closes": "2027-12-31",
+        "signing_opens": (today - timedelta(days=365)).isoformat(),
+        "signing_closes": (today + timedelta(days=365)).isoformat(),
         "reporting_cadence": "annual",
         "reminder_offsets": "-30, -7, -1, 7, 30",
         "commitments-TOTAL_FORMS": str(len(commitments)),
@@ -66,7 +74,7 @@ def campaign_form(commitments=(), periods=(), **overrides):
         }
         data.update({f"commitments-{i}-{key}": value for key, value in row.items()})
     for i, item in enumerate(periods):
-        row = {"label_en": f"Year {2026 + i}", "label_fr": "", "label_es": "", **item}
+        row = {"label_en": f"Year {today.year + i}", "label_fr": "", "label_es": "", **item}
         data.update({f"periods-{i}-{key}": value for key, value in row.items()})
     data.update(overrides)
     return data
@@ -83,8 +91,8 @@ def test_a_sound_campaign_is_saved_with_its_inlines(admin_client):
         campaign_form(
             commitments=[{"code": "rights-1"}, {"code": "DATA-1", "theme": "data", "gcm_objectives": "1"}],
             periods=[
-                {"opens": "2026-01-15", "due": "2026-12-15"},
-                {"opens": "2027-01-15", "due": "2027-12-15"},
+                {"opens": on(0, "01-15"), "due": on(0, "12-15")},
+                {"opens": on(1, "01-15"), "due": on(1, "12-15")},
             ],
         ),
     )
@@ -97,7 +105,7 @@ def test_a_sound_campaign_is_saved_with_its_inlines(admin_client):
 
 
 def test_a_period_due_before_it_opens_is_refused(admin_client):
-    response = admin_client.post(ADD_URL, campaign_form(periods=[{"opens": "2026-12-15", "due": "2026-01-15"}]))
+    response = admin_client.post(ADD_URL, campaign_form(periods=[{"opens": on(0, "12-15"), "due": on(0, "01-15")}]))
     assert "The period must be due after it opens." in errors_of(response)
     assert not Campaign.objects.exists()
     assert not ReportingPeriod.objects.exists()
@@ -107,10 +115,10 @@ def test_overlapping_periods_in_one_submission_are_refused(admin_client):
     response = admin_client.post(
         ADD_URL,
         campaign_form(
-            periods=[{"opens": "2026-01-15", "due": "2026-12-15"}, {"opens": "2026-12-01", "due": "2027-06-01"}]
+            periods=[{"opens": on(0, "01-15"), "due": on(0, "12-15")}, {"opens": on(0, "12-01"), "due": on(1, "06-01")}]
         ),
     )
-    assert "This period overlaps the period Year 2026." in errors_of(response)
+    assert f"This period overlaps the period Year {date.today().year}." in errors_of(response)
     assert not ReportingPeriod.objects.exists()
 
 
@@ -160,7 +168,7 @@ def test_a_new_commitment_cannot_reuse_an_existing_code(admin_client):
 
 
 def closing_form(campaign, **overrides):
-    data = campaign_form(title_en=campaign.title_en, slug=campaign.slug, status="closed", signing_opens="2023-01-15")
+    data = campaign_form(title_en=campaign.title_en, slug=campaign.slug, status="closed", signing_opens=on(-4, "01-15"))
     data.update(overrides)
     return data
 

@@ -3,14 +3,16 @@
 Tiles are refused on purpose (the test network is closed anyway): the markers must still show.
 """
 
+import random
 import re
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
+from pledges.models import Pledge
+from tests.builders import report, signatory
 from tests.factories import CampaignFactory, ReportingPeriodFactory
-from tests.public.map_helpers import report, signatory
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +45,7 @@ SOUTH_AMERICA = {"BR", "EC"}
 def world(transactional_db):
     campaign = CampaignFactory(slug="cities-pledge", title_en="Cities pledge")
     past = ReportingPeriodFactory(campaign=campaign, opens=date(2021, 1, 1), due=date(2021, 6, 30))
-    late = 0
+    late = south_america_late = 0
     for round_ in range(3):
         for i, (name, country, lat, lon) in enumerate(PLACES):
             pledge = signatory(
@@ -57,9 +59,15 @@ def world(transactional_db):
                 report(pledge, past)
             else:
                 late += 1  # never filed, or filed late
+                south_america_late += country in SOUTH_AMERICA
                 if (i + round_) % 3 == 1:
                     report(pledge, past, is_late=True)
-    return {"total": 60, "south_america": 3 * len([p for p in PLACES if p[1] in SOUTH_AMERICA]), "late": late}
+    return {
+        "total": 60,
+        "south_america": 3 * len([p for p in PLACES if p[1] in SOUTH_AMERICA]),
+        "late": late,
+        "south_america_late": south_america_late,
+    }
 
 
 @pytest.fixture
@@ -100,6 +108,22 @@ def test_map_clusters_filters_and_list(map_page, shoot, world):
     assert markers_on_map(page) == world["total"]
     expect(page.locator("#map-list > li")).to_have_count(world["total"])
     expect(page.locator("#signatory-map")).to_have_class(re.compile(r"\btiles-unavailable\b"))
+    # The data was asked for once: the page's preload is the response map.js read.
+    assert (
+        page.evaluate(
+            "performance.getEntriesByType('resource').filter(e => e.name.includes('signatories.geojson')).length"
+        )
+        == 1
+    )
+    # No two of these cities are close at the deepest zooms: clustering stops where they part.
+    assert 2 <= page.evaluate("window.cfmMap.lonelyFrom") <= 18
+    # Country names from the page's table: in the filter (by name) and in the list.
+    countries = page.locator("#filter-country option").all_inner_texts()
+    assert countries[0] == "All countries"
+    assert {"Belgium", "Jordan", "Lebanon", "South Korea", "Brazil"} <= set(countries)
+    assert countries[1:] == sorted(countries[1:])
+    expect(page.locator("#map-list > li").first).to_contain_text("Amman A")
+    expect(page.locator("#map-list > li").first).to_contain_text("Jordan")
     shoot("all")
 
     page.select_option("#filter-continent", "SA")
@@ -126,21 +150,27 @@ def test_map_clusters_filters_and_list(map_page, shoot, world):
     # From the list to the marker's popup, by keyboard.
     first = page.locator("#map-list > li").first
     name = first.locator("a").inner_text()
+    country = first.locator(".text-body-secondary").inner_text()
     first.get_by_role("button").focus()
     page.keyboard.press("Enter")
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text(name)
+    expect(popup).to_contain_text(country)
+    expect(popup).to_contain_text("Cities pledge")
+    expect(popup).to_contain_text("Signed on January 1, 2020")
+    expect(popup).to_contain_text("0 commitments")
     expect(popup).to_contain_text("Report late or overdue")
     expect(popup.get_by_role("link", name=name)).to_have_attribute("href", re.compile(r"^/en/cities/[-a-z0-9]+/$"))
+    expect(page.locator(f'#signatory-map .leaflet-marker-icon[title="{name}, {country}"]')).to_be_visible()
     shoot("popup")
 
     # A shared address opens filtered.
     page.goto("/en/map/?continent=SA&reporting=late")
     wait_rendered(page)
     expect(page.locator("#filter-continent")).to_have_value("SA")
-    sa_late = page.locator("#map-list > li").count()
-    assert 0 < sa_late < n
-    expect(page.locator("#map-count")).to_have_text(re.compile(rf"^Showing {sa_late} signator(y|ies)$"))
+    sa_late = world["south_america_late"]  # 4: two rounds of Sao Paulo and two of Quito
+    expect(page.locator("#map-list > li")).to_have_count(sa_late)
+    expect(page.locator("#map-count")).to_have_text(f"Showing {sa_late} signatories")
 
     page.get_by_role("button", name="Clear filters").click()
     wait_rendered(page)
@@ -161,4 +191,103 @@ def test_embeds_in_the_snippet_page(map_page, shoot, world):
     expect(map_frame.locator(".marker-cluster").first).to_be_visible()
     page.wait_for_timeout(500)
     shoot("embed-page")
+    assert page.errors == []
+
+
+@pytest.fixture
+def twice(transactional_db):
+    """Mechelen signed two campaigns: two markers at one place, clustered at every zoom."""
+    cities = CampaignFactory(slug="cities-pledge", title_en="Cities pledge")
+    regions = CampaignFactory(slug="regions-pledge", title_en="Regions pledge")
+    mechelen = signatory(cities, name="Mechelen", country="BE", lat=51.03, lon=4.48)
+    signatory(cities, name="Lyon", country="FR", lat=45.76, lon=4.84)
+    Pledge.objects.create(
+        campaign=regions,
+        municipality=mechelen.municipality,
+        status=Pledge.Status.VERIFIED,
+        verified_at=mechelen.verified_at,
+        signed_on=date(2021, 5, 4),
+    )
+
+
+def test_a_city_in_two_campaigns_spiderfies_and_markers_answer_the_keyboard(map_page, twice):
+    page = map_page
+    page.goto("/en/map/")
+    wait_rendered(page)
+    assert page.evaluate("window.cfmMap.lonelyFrom") is None  # close at every zoom: no shortcut
+
+    page.evaluate("window.cfmMap.map.setView([51.03, 4.48], 18, {animate: false})")
+    pair = page.locator("#signatory-map .marker-cluster", has_text="2")
+    expect(pair).to_have_count(1)  # (once the clusters of the zoom before have gone)
+    pair.click()  # the deepest zoom: spread out
+    markers = page.locator('#signatory-map .leaflet-marker-icon[title="Mechelen, Belgium"]')
+    expect(markers).to_have_count(2)
+
+    popup = page.locator(".leaflet-popup-content")
+    markers.nth(0).focus()
+    page.keyboard.press("Enter")
+    expect(popup).to_contain_text("Mechelen")
+    first = "Regions pledge" if "Regions pledge" in popup.inner_text() else "Cities pledge"
+    page.keyboard.press("Enter")  # again: closed, as a popup bound from the start
+    expect(popup).to_have_count(0)
+    markers.nth(1).click()
+    expect(popup).to_contain_text({"Cities pledge": "Regions pledge", "Regions pledge": "Cities pledge"}[first])
+    expect(popup).to_contain_text("Signed on May 4, 2021" if first == "Cities pledge" else "Signed on January 1, 2020")
+    assert page.errors == []
+
+
+# Builds, in the page, the cluster tree of the same markers twice (at every zoom, and with
+# clustering disabled from the first zoom at which no two are within the radius) and returns,
+# for each zoom, the clusters of each (each as the sorted indices of its markers).
+SAME_CLUSTERS = """(points) => {
+  const make = () => points.map(([lat, lon]) => L.marker([lat, lon]));
+  const lonely = window.cfmMap.firstLonelyZoom(make());
+  function tree(options) {
+    const element = document.createElement("div");
+    element.style.cssText = "position:absolute;left:-5000px;width:800px;height:600px";
+    document.body.appendChild(element);
+    const map = L.map(element, {minZoom: 1, maxZoom: 18}).setView([25, 10], 2);
+    const markers = make();
+    const index = new Map(markers.map((marker, i) => [marker, i]));
+    const group = L.markerClusterGroup(Object.assign({maxClusterRadius: 50, animate: false}, options));
+    map.addLayer(group);
+    group.addLayers(markers);
+    const levels = {};
+    (function walk(cluster) {
+      if (cluster._zoom >= 1) {
+        const members = cluster.getAllChildMarkers().map((marker) => index.get(marker)).sort((a, b) => a - b);
+        (levels[cluster._zoom] = levels[cluster._zoom] || []).push(members.join(","));
+      }
+      cluster._childClusters.forEach(walk);
+    })(group._topClusterLevel);
+    map.remove();
+    element.remove();
+    const byZoom = [];
+    for (let zoom = 1; zoom <= 18; zoom++) byZoom.push((levels[zoom] || []).sort());
+    return byZoom;
+  }
+  const full = tree({});
+  const quick = lonely === null ? full : tree({disableClusteringAtZoom: lonely, spiderfyOnMaxZoom: false});
+  return {lonely, full, quick};
+}"""
+
+
+def test_clustering_stops_where_no_two_markers_are_close_and_draws_the_same_clusters(map_page, transactional_db):
+    page = map_page
+    page.goto("/en/map/")
+    wait_rendered(page)
+    rng = random.Random(5)
+    spread = [(rng.uniform(-55, 70), rng.uniform(-170, 170)) for _ in range(3000)]
+    # Neighbours that part at about zoom 12 and at zoom 16, a tight group in a city.
+    near = [(50.85, 4.35), (50.8575, 4.3575), (48.8566, 2.3522), (48.8570, 2.3526), (40.4168, -3.7038)]
+    near += [(40.4168 + i * 0.002, -3.7038 + i * 0.002) for i in range(1, 6)]
+
+    for points in (spread, spread + near, near):
+        found = page.evaluate(SAME_CLUSTERS, points)
+        assert found["lonely"] is not None and 2 <= found["lonely"] <= 18
+        assert found["quick"] == found["full"]
+        assert all(not clusters for clusters in found["full"][found["lonely"] - 1 :])  # single markers only
+
+    same_place = page.evaluate(SAME_CLUSTERS, [*near, near[0]])
+    assert same_place["lonely"] is None
     assert page.errors == []

@@ -10,8 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tests.builders import pledge_for_city, report_content, report_with_versions
 from tests.factories import CampaignFactory, CommitmentFactory, MunicipalityFactory, ReportingPeriodFactory
-from tests.public import test_dashboard as dash
 
 pytestmark = pytest.mark.e2e
 
@@ -79,14 +79,16 @@ def build_world():
         city = MunicipalityFactory(
             name=name, country=country, population=population, latitude=lat, longitude=lon, admin_region="01"
         )
-        pledge = dash.pledge(campaign, city, signed_on=today - timedelta(days=800 - 120 * i), commitments=commitments)
+        pledge = pledge_for_city(
+            campaign, city, signed_on=today - timedelta(days=800 - 120 * i), commitments=commitments
+        )
         pledge.statement = f"{name} stands for the rights of every newcomer."
         pledge.signatory_name, pledge.signatory_title = "A. Mayor", "Mayor"
         pledge.save()
-        body = dash.content(*[(c, statuses[(i + j) % 4]) for j, c in enumerate(commitments)])
-        dash.report(pledge, periods[0], late=i == 1, versions=[body])
+        body = report_content(*[(c, statuses[(i + j) % 4]) for j, c in enumerate(commitments)])
+        report_with_versions(pledge, periods[0], late=i == 1, versions=[body])
         if i != 2:
-            dash.report(pledge, periods[1], late=i == 3, versions=[body])
+            report_with_versions(pledge, periods[1], late=i == 3, versions=[body])
         cities.append(city)
     return campaign, cities
 

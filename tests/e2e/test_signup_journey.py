@@ -22,14 +22,18 @@ CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
 def test_visitor_signs_up_in_french_verifies_and_reaches_their_account(page, shoot):
     page.goto("/en/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("#language-select")).to_have_value("en")
+    switcher = page.get_by_role("navigation", name="Language")
+    expect(switcher.locator("[aria-current=true]")).to_have_attribute("lang", "en")
     shoot("home-en")
 
-    # The switcher submits itself on change and brings the visitor to the same page in French.
+    # The switcher opens a list of links to the same page in each language: French leads to /fr/.
+    switcher.locator("summary").click()
     with page.expect_navigation(url=re.compile(r"/fr/$")):
-        page.select_option("#language-select", "fr")
+        switcher.get_by_role("link", name="Français").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.locator("#language-select")).to_have_value("fr")
+    with translation.override("fr"):
+        label = gettext("Language")
+    expect(page.get_by_role("navigation", name=label).locator("[aria-current=true]")).to_have_attribute("lang", "fr")
     shoot("home-fr")
 
     page.locator("header a[href='/fr/accounts/signup/']").click()

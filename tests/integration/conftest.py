@@ -58,15 +58,13 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 
-from tests.conftest import redis_is_up, require_service
+from tests.integration.helpers import wait_until
+from tests.service_checks import redis_is_up, require_service
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 BROKER_URL = os.environ.get("INTEGRATION_BROKER_URL", "redis://127.0.0.1:6379/13")
 _CELERY_NEXT_TO_PYTHON = Path(sys.executable).with_name("celery")
 CELERY = str(_CELERY_NEXT_TO_PYTHON if _CELERY_NEXT_TO_PYTHON.exists() else BASE_DIR / ".venv" / "bin" / "celery")
-
-SCAN_TASK = "pledges.tasks.scan_due_reminders"
-SWEEP_TASK = "campaign.outbox.tasks.requeue_stale_deliveries"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -74,18 +72,6 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
-
-
-def wait_until(predicate, *, timeout: float, interval: float = 0.2, what: str = "condition"):
-    """Poll `predicate` until it is truthy; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out after {timeout:.0f} s waiting for {what}", pytrace=False)
-        time.sleep(interval)
 
 
 # --- the SMTP sink -------------------------------------------------------------------------
@@ -412,23 +398,3 @@ def stack(request, shared_db, broker, smtp_sink, tmp_path, settings):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-
-
-def schedule(*, scan_every: float = 2, sweep_every: float | None = None):
-    """Write beat's schedule: the reminder scan (and the stale-delivery sweep) every few seconds."""
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
-
-    def every(seconds):
-        interval, _created = IntervalSchedule.objects.get_or_create(every=seconds, period=IntervalSchedule.SECONDS)
-        return interval
-
-    PeriodicTask.objects.update_or_create(
-        name="integration: reminder scan",
-        defaults={"task": SCAN_TASK, "interval": every(scan_every), "enabled": True, "expire_seconds": None},
-    )
-    if sweep_every:
-        PeriodicTask.objects.update_or_create(
-            name="integration: stale-delivery sweep",
-            defaults={"task": SWEEP_TASK, "interval": every(sweep_every), "enabled": True},
-        )
-    PeriodicTasks.update_changed()

@@ -28,7 +28,7 @@ from django.utils import timezone
 from campaign.outbox.models import EmailDelivery
 from pledges.models import ReminderLog
 from tests.factories import StaffFactory
-from tests.integration.conftest import SCAN_TASK, schedule, wait_until
+from tests.integration.helpers import SCAN_TASK, schedule, wait_until
 
 from .batch import Batch, build_batch
 

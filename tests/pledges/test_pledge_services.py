@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Membership
-from pledges import services
+from pledges import rules, services
 from pledges.models import Pledge, PledgeCommitment, PledgeEvent
 from tests.factories import StaffFactory, UserFactory, approve_official
 
@@ -201,7 +201,7 @@ def test_staff_verifies_a_submitted_pledge(submitted_pledge_a, staff_admin):
     assert pledge.status == Pledge.Status.VERIFIED
     assert pledge.verified_by == staff_admin
     assert pledge.signed_on == pledge.council_decision_date
-    assert pledge.is_public
+    assert rules.is_public(pledge)
 
 
 def test_only_staff_verify_or_reject(submitted_pledge_a, official_a):
@@ -281,7 +281,7 @@ def test_official_withdraws_a_verified_pledge(verified_pledge_a, official_a):
     assert pledge.status == Pledge.Status.WITHDRAWN
     assert pledge.withdrawn_at is not None
     assert pledge.withdrawal_reason == "New council"
-    assert pledge.is_public  # the public record says when
+    assert rules.is_public(pledge)  # the public record says when
     assert actions(pledge)[-1] == PledgeEvent.Action.WITHDRAWN
 
 
@@ -289,7 +289,7 @@ def test_official_withdraws_a_submitted_pledge(submitted_pledge_a, official_a):
     pledge = services.pledge_withdraw(actor=official_a, pledge=submitted_pledge_a, reason="Mistake")
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.WITHDRAWN
-    assert not pledge.is_public  # never verified: nothing public
+    assert not rules.is_public(pledge)  # never verified: nothing public
 
 
 def test_official_of_b_cannot_withdraw_a_pledge_of_a(verified_pledge_a, official_b):

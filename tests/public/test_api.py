@@ -4,21 +4,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.factories import MunicipalityFactory
-from tests.public.test_api_fixtures import (
+from tests.builders import (
     CORRECTED_TEXT,
     HYPERLINK,
     assert_nothing_private,
-    build_open_data_world,
     make_pledge,
 )
+from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def open_data_world(db):
-    return build_open_data_world()
 
 
 def get(client, url, params=None, language=None):

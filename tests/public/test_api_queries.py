@@ -5,10 +5,9 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from accounts.models import Municipality
-from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
+from pledges.models import Pledge
+from tests.builders import add_signatories
 from tests.factories import CampaignFactory, CommitmentFactory, ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,59 +23,6 @@ URLS = [
 ]
 # count + page + prefetches (chosen commitments, submitted reports, periods)
 BOUND = 6
-
-
-def add_signatories(campaign, commitments, period, start: int, n: int):
-    now = timezone.now()
-    cities = Municipality.objects.bulk_create(
-        Municipality(
-            name=f"Bulkville {i:05d}",
-            ascii_name=f"Bulkville {i:05d}",
-            slug=f"bulkville-{i:05d}-be",
-            country="BE",
-            latitude=50 + i / 10_000,
-            longitude=4,
-            population=1000 + i,
-            time_zone="Europe/Brussels",
-            geonames_id=9_000_000 + i,
-        )
-        for i in range(start, start + n)
-    )
-    pledges = Pledge.objects.bulk_create(
-        Pledge(
-            campaign=campaign,
-            municipality=city,
-            status=Pledge.Status.VERIFIED,
-            signatory_name="Mayor",
-            statement="We sign.",
-            signed_on=date(2024, 1, 1),
-            verified_at=now - timedelta(days=300),
-        )
-        for city in cities
-    )
-    PledgeCommitment.objects.bulk_create(
-        PledgeCommitment(pledge=p, commitment=c, target="A target") for p in pledges for c in commitments
-    )
-    reports = ProgressReport.objects.bulk_create(
-        ProgressReport(
-            pledge=p,
-            period=period,
-            status=ProgressReport.Status.SUBMITTED,
-            first_submitted_at=now - timedelta(days=5),
-            submitted_at=now - timedelta(days=5),
-            version=1,
-        )
-        for p in pledges
-    )
-    ReportVersion.objects.bulk_create(
-        ReportVersion(
-            report=r,
-            number=1,
-            submitted_at=now - timedelta(days=5),
-            content={"period": "Bulk year", "updates": [{"code": c.code, "status": "planned"} for c in commitments]},
-        )
-        for r in reports
-    )
 
 
 def queries_per_url(client) -> dict[str, int]:
@@ -121,3 +67,33 @@ def test_a_full_page_of_1000_has_50_records(client):
     data = client.get("/api/v1/signatories/", {"page": 20}).json()
     assert data["count"] == 1000 and len(data["results"]) == 50 and data["next"] is None
     assert data["results"][-1]["municipality"]["name"] == "Bulkville 00999"
+
+
+DOWNLOADS = ["/data/signatories.csv", "/data/signatories.json", "/data/signatories.csv?campaign=bulk"]
+
+
+def download_queries(client) -> dict[str, int]:
+    counts = {}
+    for url in DOWNLOADS:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+            body = b"".join(response.streaming_content)
+        assert response.status_code == 200, url
+        assert b"Bulkville" in body, url
+        counts[url] = len(ctx.captured_queries)
+    return counts
+
+
+def test_signatory_downloads_cost_the_same_queries_with_10_and_1000_signatories(client):
+    campaign = CampaignFactory(slug="bulk")
+    commitments = [CommitmentFactory(campaign=campaign) for _ in range(3)]
+    today = date.today()
+    period = ReportingPeriodFactory(
+        campaign=campaign, opens=today - timedelta(days=400), due=today - timedelta(days=40)
+    )
+    add_signatories(campaign, commitments, period, 0, 10)
+    small = download_queries(client)
+    add_signatories(campaign, commitments, period, 10, 990)
+    large = download_queries(client)
+    assert large == small
+    assert max(large.values()) <= 4, large  # the campaign, the commitments, the rows (and the JSON's count)

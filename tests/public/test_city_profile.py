@@ -1,6 +1,7 @@
 """The public city profile and the list of signatories show only what is public."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from pledges import services
 from pledges.models import ProgressUpdate
@@ -81,16 +82,16 @@ def test_withdrawn_before_verification_is_not_public(client, submitted_pledge_a,
 
 
 def test_timeline_shows_the_submitted_version_not_later_draft_edits(
-    client, verified_pledge_a, official_a, city_a, current_period, past_period
+    client, verified_pledge_a, official_a, city_a, current_period, past_period, django_capture_on_commit_callbacks
 ):
     report = services.report_open(actor=official_a, pledge=verified_pledge_a, period=current_period)
     fill_report(official_a, report, "Opened a welcome desk")
     services.report_submit(actor=official_a, report=report)
     # Edits saved after submission stay private until submitted again.
     fill_report(official_a, report, "UNPUBLISHED DRAFT EDIT", status=ProgressUpdate.Status.ACHIEVED)
-    # A report never submitted stays private.
-    draft = services.report_open(actor=official_a, pledge=verified_pledge_a, period=past_period)
-    fill_report(official_a, draft, "DRAFT OF LAST YEAR")
+    # Last year's period was due before the city joined: it owes no report for it.
+    with pytest.raises(ValidationError):
+        services.report_open(actor=official_a, pledge=verified_pledge_a, period=past_period)
 
     html = profile(client, city_a).content.decode()
     assert "This year" in html
@@ -99,14 +100,14 @@ def test_timeline_shows_the_submitted_version_not_later_draft_edits(
     assert "On time" in html
     assert "Submitted on" in html
     assert "UNPUBLISHED DRAFT EDIT" not in html
-    assert "DRAFT OF LAST YEAR" not in html
-    # Last year's period is on the timeline (due before the city joined), but its draft is not.
+    # Last year's period is on the timeline (due before the city joined), with no report.
     assert "Status of each commitment in the report for Last year" not in html
     assert "Status of each commitment in the report for This year" in html
     assert "Before the city joined" in html
 
-    # Submitting again publishes the correction.
-    services.report_submit(actor=official_a, report=report)
+    # Submitting again publishes the correction, as soon as it is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_submit(actor=official_a, report=report)
     html = profile(client, city_a).content.decode()
     assert "UNPUBLISHED DRAFT EDIT" in html
     assert "Opened a welcome desk" not in html
@@ -171,7 +172,8 @@ def test_open_graph_and_share_links(client, verified_pledge_a, city_a):
 def test_profile_shows_where_the_city_is(client, verified_pledge_a, city_a):
     html = profile(client, city_a).content.decode()
     assert "Europe" in html  # continent next to the country
-    assert 'data-lat="51.0"' in html or "51.0000, 4.5000" in html  # the small map, or its placeholder
+    assert 'data-lat="51.0" data-lon="4.5"' in html  # the small map
+    assert '<noscript><p class="p-2 small">51.0000, 4.5000</p></noscript>' in html  # its coordinates without JS
 
 
 def test_period_timeline_states(

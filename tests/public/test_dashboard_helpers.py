@@ -1,50 +1,6 @@
-"""Helpers for the dashboard tests: read a chart's table the way a visitor would."""
+"""Moved to tests/readers.py. Only tests/public/test_dashboard.py still imports from here:
+delete this file once it imports ``from tests.readers import chart_rows``."""
 
-from html.parser import HTMLParser
+from tests.readers import chart_rows, table_rows
 
-
-class _TableReader(HTMLParser):
-    def __init__(self, table_id):
-        super().__init__()
-        self.table_id = table_id
-        self.depth = 0
-        self.rows, self.row, self.cell = [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "table" and attrs.get("id") == self.table_id:
-            self.depth = 1
-        elif self.depth and tag == "tr":
-            self.row = []
-        elif self.depth and tag in ("td", "th") and self.row is not None:
-            self.cell = []
-
-    def handle_endtag(self, tag):
-        if not self.depth:
-            return
-        if tag in ("td", "th") and self.cell is not None:
-            self.row.append(" ".join("".join(self.cell).split()))
-            self.cell = None
-        elif tag == "tr" and self.row is not None:
-            self.rows.append(self.row)
-            self.row = None
-        elif tag == "table":
-            self.depth = 0
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data)
-
-
-def table_rows(html: str, table_id: str) -> list[list[str]]:
-    """The rows of the table with this id, header row first, each cell's text."""
-    reader = _TableReader(table_id)
-    reader.feed(html)
-    assert reader.rows, f"no table #{table_id} in the page"
-    return reader.rows
-
-
-def chart_rows(html: str, slug: str) -> dict[str, list[str]]:
-    """A chart's data rows by their first cell (header row left out)."""
-    rows = table_rows(html, f"chart-{slug}-table")[1:]
-    return {row[0]: row[1:] for row in rows}
+__all__ = ["chart_rows", "table_rows"]

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from tests.builders import signatory
 from tests.factories import CampaignFactory
-from tests.public.map_helpers import signatory
 
 pytestmark = pytest.mark.django_db
 

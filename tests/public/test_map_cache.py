@@ -1,13 +1,19 @@
-# ruff: noqa: F811 - the pledge fixtures are imported, then asked for by name
-"""The map's version (ETag and cache key) changes when a pledge is verified or withdrawn and
-when a report is submitted, through the real services; and with each quarter of an hour."""
+"""The map's data is served finished from the cache (campaign/public/cache.py) and moves with
+the public version: verifying, withdrawing and submitting a report through the real
+services show on the next load, with a new ETag; a reporting state a due date moves shows
+within the quarter of an hour the cached pages turn with.
+
+Transactional: each service commits, as in production, and only committed changes bump
+the version (a test's own open transaction is never served from the cache).
+"""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from campaign.public.map_data import data_version
+from campaign.public import cache, projection
 from pledges import services
 
 URL = "/map/signatories.geojson"
@@ -16,7 +22,12 @@ URL = "/map/signatories.geojson"
 @pytest.fixture(autouse=True)
 def _steady_quarter(monkeypatch):
     """No quarter-hour boundary between two requests of a test: the version turns only with the data."""
-    monkeypatch.setattr("campaign.public.map_data.VERSION_BUCKET_SECONDS", 10**10)
+    monkeypatch.setattr(cache, "TIME_BUCKET_SECONDS", 10**10)
+
+
+@pytest.fixture
+def committed(transactional_db):
+    """Every fixture and service commits (see the module's docstring)."""
 
 
 def get(client, etag=None):
@@ -25,7 +36,11 @@ def get(client, etag=None):
     return response, body
 
 
-def test_verify_changes_the_version_and_the_body(client, submitted_pledge_a, staff_admin):
+def properties(body):
+    return [f["properties"] for f in body["features"]]
+
+
+def test_verify_changes_the_version_and_the_body(client, committed, submitted_pledge_a, staff_admin):
     before, body = get(client)
     assert body["features"] == []
     assert get(client, before["ETag"])[0].status_code == 304
@@ -35,10 +50,14 @@ def test_verify_changes_the_version_and_the_body(client, submitted_pledge_a, sta
     after, body = get(client, before["ETag"])
     assert after.status_code == 200
     assert after["ETag"] != before["ETag"]
-    assert [f["properties"]["name"] for f in body["features"]] == ["Mechelen"]
+    [mechelen] = properties(body)
+    assert mechelen["n"] == "Mechelen"
+    assert mechelen["x"] == ["RIGHTS-1", "SERVICES-1", "MONITORING-1"]  # the campaign's order
+    assert mechelen["r"] == "n"
+    assert get(client, after["ETag"])[0].status_code == 304
 
 
-def test_withdraw_changes_the_version_and_the_body(client, verified_pledge_a, official_a):
+def test_withdraw_changes_the_version_and_the_body(client, committed, verified_pledge_a, official_a):
     before, body = get(client)
     assert len(body["features"]) == 1
 
@@ -50,29 +69,35 @@ def test_withdraw_changes_the_version_and_the_body(client, verified_pledge_a, of
     assert body["features"] == []
 
 
-def test_report_submit_changes_the_version_and_the_state(client, verified_pledge_a, official_a, current_period):
+def test_report_submit_changes_the_state(client, committed, verified_pledge_a, official_a, current_period):
     before, body = get(client)
-    assert body["features"][0]["properties"]["reporting"] == "none"
+    assert properties(body)[0]["r"] == "n"
     report = services.report_open(actor=official_a, pledge=verified_pledge_a, period=current_period)
-    assert get(client, before["ETag"])[0].status_code == 304  # a draft changes nothing public
+    assert client.get(URL).content == before.content  # a draft changes nothing public
 
     services.report_submit(actor=official_a, report=report)
 
     after, body = get(client, before["ETag"])
     assert after.status_code == 200
     assert after["ETag"] != before["ETag"]
-    assert body["features"][0]["properties"]["reporting"] == "on_time"
+    assert properties(body)[0]["r"] == "o"
 
 
-def test_rejecting_changes_nothing_public(client, submitted_pledge_a, staff_admin):
+def test_rejecting_changes_nothing_public(client, committed, submitted_pledge_a, staff_admin):
     before, _body = get(client)
     services.pledge_reject(actor=staff_admin, pledge=submitted_pledge_a, reason="Resolution missing")
-    assert get(client, before["ETag"])[0].status_code == 304
+    assert client.get(URL).content == before.content
 
 
-@pytest.mark.django_db
-def test_version_turns_each_quarter_of_an_hour(monkeypatch):
-    monkeypatch.setattr("campaign.public.map_data.VERSION_BUCKET_SECONDS", 15 * 60)
-    start = datetime(2030, 6, 15, 12, 0, tzinfo=UTC)
-    assert data_version(start) == data_version(start + timedelta(minutes=14, seconds=59))
-    assert data_version(start) != data_version(start + timedelta(minutes=15))
+def test_a_due_date_passing_shows_within_the_quarter_of_an_hour(
+    client, committed, monkeypatch, verified_pledge_a, current_period
+):
+    _response, body = get(client)
+    assert properties(body)[0]["r"] == "n"
+
+    # The hourly task, once the period is past due with no report: the row turns late.
+    assert projection.refresh_due(now=timezone.now() + timedelta(days=61)) == 1
+
+    assert properties(get(client)[1])[0]["r"] == "n"  # the page of this quarter of an hour
+    monkeypatch.setattr(cache, "TIME_BUCKET_SECONDS", 1)  # the next quarter of an hour
+    assert properties(get(client)[1])[0]["r"] == "l"

@@ -7,8 +7,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from tests.builders import signatory
 from tests.factories import CampaignFactory, CommitmentFactory
-from tests.public.map_helpers import signatory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,27 @@ def test_map_page_in_each_language(client, campaign, settings, language, title, 
     assert config["tileAttribution"] == settings.MAP_TILE_ATTRIBUTION
     assert config["campaigns"] == {"cities-pledge": title}
     assert set(config["states"]) == {"on_time", "late", "none"}
+    # What the compact GeoJSON's codes stand for, sent once here rather than in every feature.
+    assert config["reportingCodes"] == {"o": "on_time", "l": "late", "n": "none"}
+    assert config["countries"] == {"BE": "Belgium"}
+    # The data is asked for while the scripts load, as map.js will ask for it.
+    assert '<link rel="preload" href="/map/signatories.geojson" as="fetch" crossorigin="anonymous">' in html
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_country_names_are_those_of_the_signatories(client, campaign):
+    other = CampaignFactory(slug="regions-pledge", title_en="Regions pledge")
+    signatory(campaign, name="Mechelen", country="BE")
+    signatory(campaign, name="Beirut", country="LB")
+    signatory(other, name="Quito", country="EC")
+    signatory(campaign, name="Drafton", country="FR", status="draft")
+    signatory(campaign, name="Gone", country="JO", status="withdrawn")
+
+    assert config_of(client.get("/en/map/"))["countries"] == {"BE": "Belgium", "EC": "Ecuador", "LB": "Lebanon"}
+    embed = client.get("/en/embed/map/?campaign=regions-pledge")
+    assert config_of(embed)["countries"] == {"EC": "Ecuador"}
+    html = embed.content.decode()
+    assert '<link rel="preload" href="/map/signatories.geojson?campaign=regions-pledge" as="fetch"' in html
 
 
 def test_tile_settings_are_followed(client, campaign, settings):

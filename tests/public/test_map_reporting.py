@@ -1,23 +1,30 @@
-"""The reporting state of each signatory on the map: "on_time", "late" or "none".
+"""The reporting state of each signatory on the map: "on_time", "late" or "none", sent as the
+short codes "o", "l" and "n" (campaign/public/map_data.py).
 
-A period is owed when it is due on or after the day the pledge was verified (in the
-city's time zone), and counts once its due date has passed there; see campaign/map_data.py.
+The rule is pledges/rules.py's: a period is owed when it is due on or after the day the
+pledge was verified (in the city's time zone), and counts once its due date has passed
+there. The map reads the state from the read model (campaign/public/projection.py), which
+computes it at a given moment: the tests rebuild the read model at theirs.
 """
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
-from campaign.public.map_data import LATE, NONE, ON_TIME, SubmittedReport, build_features, reporting_state
+from campaign.public import map_data, projection
+from pledges.rules import LATE, NONE, ON_TIME, reporting_state
+from tests.builders import report, signatory
 from tests.factories import CampaignFactory, ReportingPeriodFactory
-from tests.public.map_helpers import report, signatory
 
 TODAY = date(2030, 6, 15)
 JOINED = date(2029, 1, 10)
 P1, P2, P3 = 1, 2, 3
+STATES = {code: state for state, code in map_data.REPORTING_CODES.items()}
 
 
 def state(due_dates, submitted=None, today=TODAY, joined=JOINED):
+    """``submitted``: period -> whether its submitted report was late."""
     return reporting_state(due_dates=due_dates, submitted=submitted or {}, today=today, joined=joined)
 
 
@@ -28,17 +35,15 @@ class TestRule:
 
     def test_every_owed_report_submitted_on_time(self):
         due = [(P1, date(2029, 12, 15)), (P2, date(2030, 6, 14)), (P3, date(2030, 12, 15))]
-        submitted = {P1: SubmittedReport(is_late=False), P2: SubmittedReport(is_late=False)}
-        assert state(due, submitted) == ON_TIME
+        assert state(due, {P1: False, P2: False}) == ON_TIME
 
     def test_a_missing_owed_report_is_late(self):
         due = [(P1, date(2029, 12, 15)), (P2, date(2030, 6, 14))]
-        assert state(due, {P1: SubmittedReport(is_late=False)}) == LATE
+        assert state(due, {P1: False}) == LATE
 
     def test_a_late_owed_report_stays_late(self):
         due = [(P1, date(2029, 12, 15)), (P2, date(2030, 6, 14))]
-        submitted = {P1: SubmittedReport(is_late=True), P2: SubmittedReport(is_late=False)}
-        assert state(due, submitted) == LATE
+        assert state(due, {P1: True, P2: False}) == LATE
 
     def test_due_today_is_not_due_yet(self):
         assert state([(P1, TODAY)]) == NONE
@@ -49,8 +54,17 @@ class TestRule:
         assert state([(P1, JOINED)]) == LATE  # due the day it joined: owed
 
     def test_filing_early_or_for_a_period_not_owed_counts_as_on_time(self):
-        assert state([(P1, date(2030, 12, 15))], {P1: SubmittedReport(is_late=False)}) == ON_TIME
-        assert state([(P1, date(2028, 12, 15))], {P1: SubmittedReport(is_late=True)}) == ON_TIME
+        assert state([(P1, date(2030, 12, 15))], {P1: False}) == ON_TIME
+        assert state([(P1, date(2028, 12, 15))], {P1: True}) == ON_TIME
+
+    def test_the_open_data_reads_the_same_rule(self):
+        """map_data.reporting_state (what campaign/public/opendata.py calls) takes report objects."""
+        due = [(P1, date(2029, 12, 15)), (P2, date(2030, 6, 14))]
+        for submitted in ({}, {P1: False}, {P1: True, P2: False}, {P1: False, P2: False}):
+            reports = {period: SimpleNamespace(is_late=late) for period, late in submitted.items()}
+            assert map_data.reporting_state(due_dates=due, submitted=reports, today=TODAY, joined=JOINED) == state(
+                due, submitted
+            )
 
 
 @pytest.mark.django_db
@@ -60,7 +74,8 @@ class TestInTheGeoJSON:
         return CampaignFactory(slug="cities-pledge")
 
     def states(self, now):
-        return {f["properties"]["name"]: f["properties"]["reporting"] for f in build_features(now=now)}
+        projection.rebuild(now=now)
+        return {f["properties"]["n"]: STATES[f["properties"]["r"]] for f in map_data.build_features()}
 
     def test_states_from_reports(self, campaign):
         past = ReportingPeriodFactory(campaign=campaign, opens=date(2029, 1, 1), due=date(2029, 12, 15))
@@ -112,3 +127,12 @@ class TestInTheGeoJSON:
         signatory(campaign, name="London", time_zone="Europe/London", verified_at=moment)
 
         assert self.states(datetime(2030, 1, 1, tzinfo=UTC)) == {"Tokyo": NONE, "London": LATE}
+
+    def test_the_hourly_refresh_moves_a_state_a_due_date_changed(self, campaign):
+        ReportingPeriodFactory(campaign=campaign, opens=date(2030, 1, 1), due=date(2030, 6, 15))
+        signatory(campaign, name="Mechelen", time_zone="Europe/Brussels", verified_at=datetime(2029, 1, 10, tzinfo=UTC))
+        assert self.states(datetime(2030, 6, 15, 12, tzinfo=UTC)) == {"Mechelen": NONE}
+
+        # Midnight in Brussels (22:00 UTC): the 16th there, the period is past due.
+        assert projection.refresh_due(now=datetime(2030, 6, 15, 22, 30, tzinfo=UTC)) == 1
+        assert [f["properties"]["r"] for f in map_data.build_features()] == ["l"]

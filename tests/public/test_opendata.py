@@ -9,19 +9,13 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from campaign.public.opendata import neutralise
-from tests.public.test_api_fixtures import (
+from tests.builders import (
     CORRECTED_TEXT,
     HYPERLINK,
     assert_nothing_private,
-    build_open_data_world,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def open_data_world(db):
-    return build_open_data_world()
 
 
 def download(client, url, params=None):
@@ -38,7 +32,7 @@ def read_csv(body: bytes) -> list[dict]:
 
 @pytest.mark.parametrize("dataset", ["signatories", "commitments", "reports"])
 @pytest.mark.parametrize("extension", ["csv", "json"])
-def test_download_headers(client, open_data_world, dataset, extension):
+def test_download_headers(midday, client, open_data_world, dataset, extension):
     response, _body = download(client, f"/data/{dataset}.{extension}")
     today = date.today().isoformat()
     assert response["Content-Disposition"] == (

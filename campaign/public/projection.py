@@ -1,0 +1,206 @@
+"""Keeps the read model (models.PublicSignatory) in step with the write model.
+
+Each function recomputes the rows of some pledges from the truth, in a fixed number of
+queries whatever their number, and inside the caller's transaction: a pledge verified,
+withdrawn, a report submitted, a municipality or campaign edited moves its rows in the
+same commit (the signal receivers at the bottom are connected in apps.py). Rows whose
+reporting state changes by the calendar alone (a due date passing) are refreshed by
+`refresh_due`, which the beat schedule runs every hour.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.geo import continent_of, local_date
+from accounts.models import Municipality
+from accounts.names import country_name, normalize
+from campaign.models import Campaign, Commitment, ReportingPeriod
+from campaign.public.models import PublicSignatory
+from pledges import rules
+from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
+
+CHUNK = 2000
+UPDATED_FIELDS = [
+    f.name for f in PublicSignatory._meta.concrete_fields if not f.primary_key
+]  # every column but the key
+
+
+def _rows(pledge_ids: list[int], now: datetime) -> list[PublicSignatory]:
+    pledges = list(
+        rules.public_pledges()
+        .filter(pk__in=pledge_ids)
+        .values(
+            "pk",
+            "status",
+            "campaign_id",
+            "campaign__slug",
+            "municipality_id",
+            "signed_on",
+            "verified_at",
+            "withdrawn_at",
+            "municipality__name",
+            "municipality__slug",
+            "municipality__country",
+            "municipality__kind",
+            "municipality__population",
+            "municipality__latitude",
+            "municipality__longitude",
+            "municipality__time_zone",
+        )
+    )
+    if not pledges:
+        return []
+    ids = [p["pk"] for p in pledges]
+    due_dates: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for pk, campaign_id, due in ReportingPeriod.objects.filter(
+        campaign_id__in={p["campaign_id"] for p in pledges}
+    ).values_list("pk", "campaign_id", "due"):
+        due_dates[campaign_id].append((pk, due))
+    reports: dict[int, dict[int, tuple[bool, datetime | None]]] = defaultdict(dict)
+    for pledge_id, period_id, late, submitted_at in ProgressReport.objects.filter(
+        pledge_id__in=ids, status=ProgressReport.Status.SUBMITTED
+    ).values_list("pledge_id", "period_id", "is_late", "submitted_at"):
+        reports[pledge_id][period_id] = (late, submitted_at)
+    latest: dict[int, tuple[date, dict[str, str]]] = {}
+    for pledge_id, due, content in ReportVersion.objects.filter(
+        report__pledge_id__in=ids, report__status=ProgressReport.Status.SUBMITTED, number=F("report__version")
+    ).values_list("report__pledge_id", "report__period__due", "content"):
+        if pledge_id not in latest or due > latest[pledge_id][0]:
+            statuses = {
+                str(u["commitment_id"]): u["status"]
+                for u in (content or {}).get("updates", [])
+                if u.get("commitment_id") and u.get("status")
+            }
+            latest[pledge_id] = (due, statuses)
+    codes: dict[int, list[str]] = defaultdict(list)
+    for pledge_id, code in (
+        PledgeCommitment.objects.filter(pledge_id__in=ids)
+        .order_by("commitment__order", "commitment__code")
+        .values_list("pledge_id", "commitment__code")
+    ):
+        codes[pledge_id].append(code)
+
+    rows = []
+    for p in pledges:
+        zone = p["municipality__time_zone"] or "UTC"
+        today = local_date(now, zone)
+        joined = rules.joined_on(p["verified_at"], zone)
+        submitted = reports.get(p["pk"], {})
+        campaign_due = due_dates.get(p["campaign_id"], [])
+        country = (p["municipality__country"] or "").upper()
+        withdrawn = p["status"] == Pledge.Status.WITHDRAWN
+        rows.append(
+            PublicSignatory(
+                pledge_id=p["pk"],
+                campaign_id=p["campaign_id"],
+                municipality_id=p["municipality_id"],
+                campaign_slug=p["campaign__slug"],
+                status=p["status"],
+                name=p["municipality__name"],
+                sort_name=normalize(p["municipality__name"])[:200],
+                slug=p["municipality__slug"],
+                country=country,
+                country_sort=normalize(country_name(country) or country)[:100],
+                continent=continent_of(country),
+                kind=p["municipality__kind"],
+                population=p["municipality__population"],
+                latitude=p["municipality__latitude"],
+                longitude=p["municipality__longitude"],
+                time_zone=zone,
+                signed_on=p["signed_on"] or joined,
+                verified_at=p["verified_at"] or now,  # public pledges are verified: never None
+                withdrawn_at=p["withdrawn_at"] if withdrawn else None,
+                commitment_count=len(codes.get(p["pk"], [])),
+                commitment_codes=codes.get(p["pk"], []),
+                reporting_state=rules.reporting_state(
+                    due_dates=campaign_due,
+                    submitted={period: late for period, (late, _at) in submitted.items()},
+                    today=today,
+                    joined=joined,
+                    withdrawn=withdrawn,
+                ),
+                reports_submitted=len(submitted),
+                reports_late=sum(1 for late, _at in submitted.values() if late),
+                last_report_at=max((at for _late, at in submitted.values() if at), default=None),
+                latest_progress=latest.get(p["pk"], (None, {}))[1],
+                state_changes_at=None
+                if withdrawn
+                else rules.state_changes_at(
+                    due_dates=[due for _pk, due in campaign_due], today=today, joined=joined, time_zone=zone
+                ),
+            )
+        )
+    return rows
+
+
+def refresh_pledges(pledge_ids: Iterable[int], *, now: datetime | None = None) -> None:
+    """Make the rows of these pledges what the write model says: made, changed, or removed
+    when a pledge is no longer public."""
+    now = now or timezone.now()
+    ids = sorted(set(pledge_ids))
+    with transaction.atomic():
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            rows = _rows(chunk, now)
+            kept = {row.pledge_id for row in rows}
+            PublicSignatory.objects.filter(pledge_id__in=set(chunk) - kept).delete()
+            PublicSignatory.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["pledge"], update_fields=UPDATED_FIELDS
+            )
+
+
+def refresh_campaign(campaign_id: int) -> None:
+    refresh_pledges(Pledge.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True))
+
+
+def refresh_municipality(municipality_id: int) -> None:
+    refresh_pledges(Pledge.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True))
+
+
+def rebuild(*, now: datetime | None = None) -> int:
+    """Every row again from scratch. Returns how many public signatories there are."""
+    with transaction.atomic():
+        PublicSignatory.objects.all().delete()
+        refresh_pledges(rules.public_pledges().values_list("pk", flat=True), now=now)
+        return PublicSignatory.objects.count()
+
+
+def refresh_due(*, now: datetime | None = None) -> int:
+    """The rows whose reporting state may have changed since, because a due date passed."""
+    now = now or timezone.now()
+    ids = list(PublicSignatory.objects.filter(state_changes_at__lte=now).values_list("pledge_id", flat=True))
+    refresh_pledges(ids, now=now)
+    return len(ids)
+
+
+# --- receivers: the write model changed (connected in apps.py) --------------------------------
+
+
+def on_pledge_saved(sender: Any, instance: Pledge, **kwargs: Any) -> None:
+    refresh_pledges([instance.pk])
+
+
+def on_pledge_part_saved(sender: Any, instance: PledgeCommitment | ProgressReport, **kwargs: Any) -> None:
+    refresh_pledges([instance.pledge_id])
+
+
+def on_report_version_saved(sender: Any, instance: ReportVersion, **kwargs: Any) -> None:
+    refresh_pledges([instance.report.pledge_id])
+
+
+def on_municipality_saved(sender: Any, instance: Municipality, **kwargs: Any) -> None:
+    refresh_municipality(instance.pk)
+
+
+def on_campaign_saved(sender: Any, instance: Campaign, **kwargs: Any) -> None:
+    refresh_campaign(instance.pk)
+
+
+def on_campaign_part_saved(sender: Any, instance: Commitment | ReportingPeriod, **kwargs: Any) -> None:
+    refresh_campaign(instance.campaign_id)

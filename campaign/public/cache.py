@@ -189,13 +189,13 @@ def _vary_of(response: HttpResponseBase) -> list[str]:
     return [field.strip() for field in header.split(",") if field.strip()]
 
 
-def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+def _storable(request: HttpRequest, response: HttpResponse, vary_allowed: frozenset[str] = VARY_ALLOWED) -> bool:
     """A plain 200 that is the same for every visitor without a session."""
     if response.status_code != 200 or response.streaming:
         return False
     if response.cookies or response.has_header("Content-Encoding"):
         return False
-    if any(field.lower() not in VARY_ALLOWED for field in _vary_of(response)):
+    if any(field.lower() not in vary_allowed for field in _vary_of(response)):
         return False
     cache_control = (response.get("Cache-Control") or "").lower()
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
@@ -335,8 +335,17 @@ def _private(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def finished_response(*, max_age: int = 60, s_maxage: int = 300) -> Callable[[View], View]:
-    """Serve a public GET/HEAD view's page from the cache to visitors without a session."""
+def _accept_kind(request: HttpRequest) -> str:
+    """What a negotiating view (the API) answers: its HTML page to browsers, else data."""
+    return "html" if "text/html" in request.headers.get("Accept", "") else "data"
+
+
+def finished_response(*, max_age: int = 60, s_maxage: int = 300, negotiates: bool = False) -> Callable[[View], View]:
+    """Serve a public GET/HEAD view's page from the cache to visitors without a session.
+
+    ``negotiates``: the view answers by the Accept header (DRF: JSON or its browsable HTML);
+    the kind asked for is then part of the key, and ``Vary: Accept`` does not stop storing."""
+    vary_allowed = VARY_ALLOWED | {"accept"} if negotiates else VARY_ALLOWED
     cache_control = (
         f"public, max-age={max_age}, s-maxage={s_maxage}, "
         f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, stale-if-error={STALE_IF_ERROR}"
@@ -353,12 +362,13 @@ def finished_response(*, max_age: int = 60, s_maxage: int = 300) -> Callable[[Vi
                 return view(request, *args, **kwargs)
 
             language = translation.get_language() or settings.LANGUAGE_CODE
+            variant = f"{language}-{_accept_kind(request)}" if negotiates else language  # part of the key
             encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
             version: str | None = None
             page: Any = None
             try:
                 version = public_version()
-                page = cache.get(cache_key(request, version, language, encoding))
+                page = cache.get(cache_key(request, version, variant, encoding))
             except Exception:
                 logger.warning("Public page cache unavailable, computing %s", request.path, exc_info=True)
             if isinstance(page, Finished):
@@ -367,12 +377,12 @@ def finished_response(*, max_age: int = 60, s_maxage: int = 300) -> Callable[[Vi
             response = view(request, *args, **kwargs)
             if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()  # now: what the template reads (a CSRF token?) decides below
-            if not isinstance(response, HttpResponse) or not _storable(request, response):
+            if not isinstance(response, HttpResponse) or not _storable(request, response, vary_allowed):
                 return response
             pages = _finish(response, version or "", language)
             if version is not None:
                 try:
-                    cache.set_many({cache_key(request, version, language, e): p for e, p in pages.items()}, _timeout())
+                    cache.set_many({cache_key(request, version, variant, e): p for e, p in pages.items()}, _timeout())
                 except Exception:
                     logger.warning("Could not store the public page %s", request.path, exc_info=True)
             return _serve(request, pages[encoding], cache_control)

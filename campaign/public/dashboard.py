@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import cache as django_cache
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +31,7 @@ from campaign.models import Campaign, Commitment, ReportingPeriod, public_campai
 from campaign.public.cache import public_version
 from campaign.public.models import PublicSignatory
 from pledges import rules
-from pledges.models import Pledge, ProgressReport, ProgressUpdate
+from pledges.models import Pledge, PledgeCommitment, ProgressReport, ProgressUpdate
 
 CACHE_TIMEOUT = 60 * 60 * 24  # a day at most, even if nothing changes
 TOP_COUNTRIES = 15
@@ -103,80 +104,81 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
     now = now or timezone.now()
     today = timezone.localdate(now)
 
-    # 1. the signatories and where they are
-    signatories = list(
-        PublicSignatory.objects.filter(campaign=campaign, status=Pledge.Status.VERIFIED).values(
-            "pledge_id",
-            "signed_on",
-            "verified_at",
-            "country",
-            "continent",
-            "population",
-            "time_zone",
-            "commitment_codes",
-            "latest_progress",
+    # 1. the signatories and where they are: the database adds up
+    signatories = PublicSignatory.objects.filter(campaign=campaign, status=Pledge.Status.VERIFIED)
+    places = list(
+        signatories.values("country", "continent").annotate(
+            n=Count("pk"), people=Sum("population"), unknown=Count("pk", filter=Q(population__isnull=True))
         )
     )
-    countries = Counter(s["country"] for s in signatories)
-    continents = Counter(s["continent"] for s in signatories)
-    population = sum(s["population"] or 0 for s in signatories)
-    without_population = sum(1 for s in signatories if s["population"] is None)
+    countries: Counter[str] = Counter()
+    continents: Counter[str] = Counter()
+    for place in places:
+        countries[place["country"]] += place["n"]
+        continents[place["continent"]] += place["n"]
+    total_signatories = sum(countries.values())
+    population = sum(place["people"] or 0 for place in places)
+    without_population = sum(place["unknown"] for place in places)
 
     # signatures over time: cumulative count at the end of each month
-    signed_days = sorted(s["signed_on"] or today for s in signatories)
-    by_month = Counter(date(d.year, d.month, 1) for d in signed_days)
+    by_month: Counter[date] = Counter()
+    first_day = None
+    for row in signatories.values("signed_on").annotate(n=Count("pk")):
+        day = row["signed_on"] or today
+        by_month[date(day.year, day.month, 1)] += row["n"]
+        first_day = min(first_day or day, day)
     timeline = []
-    if signed_days:
+    if first_day is not None:
         total = 0
-        for month in _month_range(signed_days[0], max(signed_days[-1], today)):
+        for month in _month_range(first_day, max(max(by_month), today)):
             total += by_month.get(month, 0)
             timeline.append({"month": month, "new": by_month.get(month, 0), "total": total})
 
     # 2. the commitments, in the visitor's language; 3. how many signatories took each
     commitments = list(Commitment.objects.filter(campaign=campaign).order_by("order", "code"))
-    taken = Counter(code for s in signatories for code in s["commitment_codes"])
+    taken = dict(
+        PledgeCommitment.objects.filter(pledge__public_row__in=signatories)
+        .values("commitment_id")
+        .annotate(n=Count("pk"))
+        .values_list("commitment_id", "n")
+    )
     commitment_rows: list[dict[str, Any]] = [
         {
             "id": c.pk,
             "code": c.code,
             "title": str(c.title),
             "is_required": c.is_required,
-            "signatories": taken.get(c.code, 0),
+            "signatories": taken.get(c.pk, 0),
         }
         for c in commitments
     ]
 
-    # 4. periods; 5. submitted reports: on time, late, missing per period, each city on its
-    # own calendar
+    # 4. periods; 5. on time, late, missing per period, each city on its own calendar:
+    # signatories in groups of one time zone and one joining day count alike
     periods = list(ReportingPeriod.objects.filter(campaign=campaign).order_by("opens"))
-    report_state = {
-        (pledge_id, period_id): LATE if late else ON_TIME
-        for pledge_id, period_id, late in ProgressReport.objects.filter(
-            pledge__public_row__campaign=campaign,
-            pledge__public_row__status=Pledge.Status.VERIFIED,
-            status=ProgressReport.Status.SUBMITTED,
-        ).values_list("pledge_id", "period_id", "is_late")
-    }
-    today_in: dict[str, date] = {}
-    calendar = []
-    for s in signatories:
-        zone = s["time_zone"]
-        if zone not in today_in:
-            today_in[zone] = local_date(now, zone)
-        calendar.append((s["pledge_id"], today_in[zone], rules.joined_on(s["verified_at"], zone)))
+    groups = list(signatories.values_list("time_zone", "joined_on").annotate(n=Count("pk")))
+    reported: dict[tuple[int, str, date], dict[str, int]] = defaultdict(lambda: {ON_TIME: 0, LATE: 0})
+    for period_id, late, zone, joined, n in (
+        ProgressReport.objects.filter(pledge__public_row__in=signatories, status=ProgressReport.Status.SUBMITTED)
+        .values_list("period_id", "is_late", "pledge__public_row__time_zone", "pledge__public_row__joined_on")
+        .annotate(n=Count("pk"))
+    ):
+        reported[(period_id, zone, joined)][LATE if late else ON_TIME] += n
+    today_in = {zone: local_date(now, zone) for zone in {zone for zone, _joined, _n in groups}}
     reporting_rows = []
     for period in periods:
         counts = dict.fromkeys(REPORTING_STATES, 0)
         opened = False
-        for pledge_id, city_today, joined in calendar:
+        for zone, joined, n in groups:
+            city_today = today_in[zone]
             if period.opens > city_today:
-                continue  # not yet open where this city is
+                continue  # not yet open where these cities are
             opened = True
-            found = report_state.get((pledge_id, period.pk))
-            if found:
-                counts[found] += 1
-            elif rules.owes(period.due, joined):
-                counts[MISSING if period.due < city_today else AWAITED] += 1
+            found = reported.get((period.pk, zone, joined), {ON_TIME: 0, LATE: 0})
+            counts[ON_TIME] += found[ON_TIME]
+            counts[LATE] += found[LATE]
+            if rules.owes(period.due, joined):
+                counts[MISSING if period.due < city_today else AWAITED] += n - found[ON_TIME] - found[LATE]
         if opened or period.status_on(today) != "upcoming":
             reporting_rows.append(
                 {
@@ -193,10 +195,10 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
     statuses = [value for value, _label in ProgressUpdate.Status.choices]
     progress: dict[str, Counter[str]] = defaultdict(Counter)
     reporting_signatories = 0
-    for s in signatories:
-        if s["latest_progress"]:
+    for latest in signatories.exclude(reports_submitted=0).values_list("latest_progress", flat=True):
+        if latest:
             reporting_signatories += 1
-        for commitment_id, status in s["latest_progress"].items():
+        for commitment_id, status in latest.items():
             if status in statuses:
                 progress[commitment_id][status] += 1
     progress_rows = [
@@ -216,7 +218,7 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
         "campaign_id": campaign.pk,
         "language": get_language(),
         "computed_at": timezone.now(),
-        "signatories": len(signatories),
+        "signatories": total_signatories,
         "countries": len(countries),
         "continents": len([c for c in continents if c]),
         "population": population,

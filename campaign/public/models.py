@@ -37,6 +37,7 @@ class PublicSignatory(models.Model):
     # the pledge
     signed_on = models.DateField(null=True)
     verified_at = models.DateTimeField()
+    joined_on = models.DateField()  # verified_at's date in the city's time (pledges.rules.joined_on)
     withdrawn_at = models.DateTimeField(null=True)
     commitment_count = models.PositiveIntegerField()
     commitment_codes = models.JSONField(default=list)  # in the campaign's order

@@ -115,6 +115,7 @@ def _rows(pledge_ids: list[int], now: datetime) -> list[PublicSignatory]:
                 time_zone=zone,
                 signed_on=p["signed_on"] or joined,
                 verified_at=p["verified_at"] or now,  # public pledges are verified: never None
+                joined_on=joined or today,
                 withdrawn_at=p["withdrawn_at"] if withdrawn else None,
                 commitment_count=len(codes.get(p["pk"], [])),
                 commitment_codes=codes.get(p["pk"], []),

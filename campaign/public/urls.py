@@ -51,6 +51,13 @@ router.register("campaigns", api.CampaignViewSet, basename="api-campaign")
 router.register("commitments", api.CommitmentViewSet, basename="api-commitment")
 router.register("reports", api.ReportViewSet, basename="api-report")
 
+# The API's answers are finished pages too, one per kind asked for (JSON, or the browsable
+# HTML): a launch day's readers cost no query once warm.
+api_page = finished_response(negotiates=True)
+for route in router.urls:
+    if isinstance(route, URLPattern):
+        route.callback = api_page(route.callback)
+
 api_patterns: list[URLPattern | URLResolver] = [
     path("municipalities/", api_municipalities.MunicipalitySearchView.as_view(), name="api-municipality-search"),
     path(

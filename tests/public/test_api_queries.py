@@ -97,3 +97,23 @@ def test_signatory_downloads_cost_the_same_queries_with_10_and_1000_signatories(
     large = download_queries(client)
     assert large == small
     assert max(large.values()) <= 4, large  # the campaign, the commitments, the rows (and the JSON's count)
+
+
+@pytest.mark.django_db(transaction=True)  # committed, as a visitor would see it
+def test_the_api_list_is_a_finished_page_once_warm_per_kind_asked_for(client, django_assert_num_queries):
+    campaign = CampaignFactory(slug="bulk")
+    commitments = [CommitmentFactory(campaign=campaign)]
+    period = ReportingPeriodFactory(
+        campaign=campaign, opens=date.today() - timedelta(days=400), due=date.today() - timedelta(days=40)
+    )
+    add_signatories(campaign, commitments, period, 0, 30)
+    json_first = client.get("/api/v1/signatories/", headers={"accept": "application/json"})
+    html_first = client.get("/api/v1/signatories/", headers={"accept": "text/html"})
+    with django_assert_num_queries(0):
+        json_again = client.get("/api/v1/signatories/", headers={"accept": "application/json"})
+    assert json_again.content == json_first.content and json_again["Content-Type"] == "application/json"
+    assert json_again["Cache-Control"].startswith("public")
+    # The browsable API (a browser's Accept) is its own page, never served as JSON; it carries
+    # a CSRF token, so it is not stored.
+    html_again = client.get("/api/v1/signatories/", headers={"accept": "text/html"})
+    assert html_first["Content-Type"].startswith("text/html") and html_again["Content-Type"].startswith("text/html")

@@ -275,17 +275,17 @@ def test_verifying_through_the_service_refreshes_the_dashboard(client, world, dj
 @pytest.mark.parametrize("n", [10, 1000])
 def test_fixed_number_of_queries(client, db, n, django_assert_max_num_queries):
     campaign = bulk_world(n)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         html = get(client, campaign=campaign.slug)
     assert figure(html, "signatories") == n
 
 
 @pytest.mark.parametrize("n", [10, 1000])
-def test_dashboard_data_runs_four_queries(db, n):
+def test_dashboard_data_runs_eight_queries(db, n):
     campaign = bulk_world(n)
     with CaptureQueriesContext(connection) as queries:
         data = dashboard.dashboard_data(campaign)
-    assert len(queries) == 4
+    assert len(queries) == 8  # the database adds up; Python walks groups, not signatories
     assert data["signatories"] == n
     assert sum(data["reporting"][0]["counts"].values()) == n
 

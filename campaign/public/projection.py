@@ -21,6 +21,7 @@ from accounts.geo import continent_of, local_date
 from accounts.models import Municipality
 from accounts.names import country_name, normalize
 from campaign.models import Campaign, Commitment, ReportingPeriod
+from campaign.public.cache import bump_public_version
 from campaign.public.models import PublicSignatory
 from pledges import rules
 from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
@@ -177,6 +178,8 @@ def refresh_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     ids = list(PublicSignatory.objects.filter(state_changes_at__lte=now).values_list("pledge_id", flat=True))
     refresh_pledges(ids, now=now)
+    if ids:
+        bump_public_version()  # bulk writes send no signal: the finished pages must turn too
     return len(ids)
 
 

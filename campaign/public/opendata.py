@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,13 +113,14 @@ def commitments_queryset() -> QuerySet[Commitment]:
 
 
 def reports_queryset() -> QuerySet[ReportVersion]:
-    """The latest submitted version of each report of a public pledge: one query."""
-    newer = ReportVersion.objects.filter(report=OuterRef("report"), number__gt=OuterRef("number"))
+    """The latest submitted version of each report of a public pledge: one query. (A report's
+    ``version`` is the number of its latest version: report_submit moves both together.)"""
     return (
         ReportVersion.objects.filter(
-            report__pledge__in=public_pledges(), report__status=ProgressReport.Status.SUBMITTED
+            report__pledge__in=public_pledges(),
+            report__status=ProgressReport.Status.SUBMITTED,
+            number=F("report__version"),
         )
-        .exclude(Exists(newer))
         .select_related("report__period", "report__pledge__campaign", "report__pledge__municipality")
         .order_by("report__period__due", "report__pledge__municipality__name", "report__pledge__campaign__slug", "pk")
     )
@@ -321,22 +322,106 @@ def _update_record(u: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def report_record(version: ReportVersion) -> dict[str, Any]:
+# The columns a report record is made of: the API reads them off one version (with its
+# report, period, pledge and municipality), the downloads in one query for all.
+REPORT_VALUES = (
+    "report_id",
+    "report__pledge_id",
+    "report__pledge__campaign__slug",
+    "report__pledge__municipality_id",
+    "report__pledge__municipality__name",
+    "report__pledge__municipality__slug",
+    "report__pledge__municipality__country",
+    "report__pledge__municipality__geonames_id",
+    "report__pledge__municipality__latitude",
+    "report__pledge__municipality__longitude",
+    "report__pledge__municipality__population",
+    "report__pledge__municipality__kind",
+    "report__period_id",
+    "report__period__label",
+    "report__period__opens",
+    "report__period__due",
+    "report__first_submitted_at",
+    "submitted_at",
+    "report__is_late",
+    "number",
+    "content",
+)
+
+
+def _report_values_of(version: ReportVersion) -> dict[str, Any]:
+    """REPORT_VALUES of one version fetched with select_related (see reports_queryset)."""
     report = version.report
-    pledge = report.pledge
-    period = report.period
+    m, period = report.pledge.municipality, report.period
     return {
-        "id": report.pk,
-        "pledge": pledge.pk,
-        "campaign": pledge.campaign.slug,
-        "municipality": municipality_record(pledge.municipality),
-        "period": {"id": period.pk, "label": period.label, "opens": _iso(period.opens), "due": _iso(period.due)},
-        "first_submitted_at": _iso(report.first_submitted_at),
-        "submitted_at": _iso(version.submitted_at),
-        "is_late": report.is_late,
-        "version": version.number,
-        "updates": [_update_record(u) for u in (version.content or {}).get("updates", [])],
+        "report_id": report.pk,
+        "report__pledge_id": report.pledge_id,
+        "report__pledge__campaign__slug": report.pledge.campaign.slug,
+        "report__pledge__municipality_id": m.pk,
+        "report__pledge__municipality__name": m.name,
+        "report__pledge__municipality__slug": m.slug,
+        "report__pledge__municipality__country": m.country,
+        "report__pledge__municipality__geonames_id": m.geonames_id,
+        "report__pledge__municipality__latitude": m.latitude,
+        "report__pledge__municipality__longitude": m.longitude,
+        "report__pledge__municipality__population": m.population,
+        "report__pledge__municipality__kind": m.kind,
+        "report__period_id": period.pk,
+        "report__period__label": period.label,
+        "report__period__opens": period.opens,
+        "report__period__due": period.due,
+        "report__first_submitted_at": report.first_submitted_at,
+        "submitted_at": version.submitted_at,
+        "report__is_late": report.is_late,
+        "number": version.number,
+        "content": version.content,
     }
+
+
+def _report_record_of(v: dict[str, Any]) -> dict[str, Any]:
+    country = v["report__pledge__municipality__country"]
+    return {
+        "id": v["report_id"],
+        "pledge": v["report__pledge_id"],
+        "campaign": v["report__pledge__campaign__slug"],
+        "municipality": {
+            "id": v["report__pledge__municipality_id"],
+            "name": v["report__pledge__municipality__name"],
+            "slug": v["report__pledge__municipality__slug"],
+            "country": country,
+            "country_name": country_name(country) or country,
+            "continent": continent_of(country),
+            "geonames_id": v["report__pledge__municipality__geonames_id"],
+            "latitude": v["report__pledge__municipality__latitude"],
+            "longitude": v["report__pledge__municipality__longitude"],
+            "population": v["report__pledge__municipality__population"],
+            "kind": v["report__pledge__municipality__kind"],
+        },
+        "period": {
+            "id": v["report__period_id"],
+            "label": v["report__period__label"],
+            "opens": _iso(v["report__period__opens"]),
+            "due": _iso(v["report__period__due"]),
+        },
+        "first_submitted_at": _iso(v["report__first_submitted_at"]),
+        "submitted_at": _iso(v["submitted_at"]),
+        "is_late": v["report__is_late"],
+        "version": v["number"],
+        "updates": [_update_record(u) for u in (v["content"] or {}).get("updates", [])],
+    }
+
+
+def report_record(version: ReportVersion) -> dict[str, Any]:
+    """One report (its latest submitted version) as the API and the downloads give it."""
+    return _report_record_of(_report_values_of(version))
+
+
+def report_records(campaign: Campaign | None = None) -> Iterator[dict[str, Any]]:
+    """Every public report's record, streamed: one query whatever their number (rows are
+    read as values, in chunks; no model is built)."""
+    versions = for_campaign(reports_queryset(), campaign, "report__pledge__campaign")
+    for v in versions.values(*REPORT_VALUES).iterator(chunk_size=2000):
+        yield _report_record_of(v)
 
 
 # --- download filters -------------------------------------------------------------------------
@@ -471,9 +556,8 @@ def commitment_rows(commitments: Iterable[Commitment]) -> Iterator[list[Any]]:
         ]
 
 
-def report_rows(versions: Iterable[ReportVersion]) -> Iterator[list[Any]]:
-    for version in versions:
-        r = report_record(version)
+def report_rows(records: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    for r in records:
         m = r["municipality"]
         for u in r["updates"] or [{}]:
             yield [

@@ -89,29 +89,28 @@ def download(request: HttpRequest, dataset: str, extension: str) -> StreamingHtt
     queryset = opendata.for_campaign(build_queryset(), campaign, campaign_path)
     now = timezone.now()
     filename = opendata.dated_filename(dataset, extension, campaign, now.date())
-    if dataset == "signatories":
-        # From the read model in two queries, however many signatories there are.
-        if extension == "csv":
-            body = opendata.stream_csv(columns, rows(opendata.signatory_records(campaign)))
-            return _response(body, "text/csv; charset=utf-8", filename)
-        with translation.override("en"):
-            count = queryset.count()
-        body = opendata.stream_json(count, opendata.signatory_records(campaign), generated_at=now)
-        return _response(body, "application/json; charset=utf-8", filename)
+    # Signatories and reports are read as rows of values in one query (two for the
+    # signatories' chosen commitments), however many there are; commitments are few.
+    streamed: dict[str, Callable[[Campaign | None], Iterator[dict[str, Any]]]] = {
+        "signatories": opendata.signatory_records,
+        "reports": opendata.report_records,
+    }
     if extension == "csv":
-        body = opendata.stream_csv(columns, rows(opendata.iterate(queryset)))
+        source = streamed[dataset](campaign) if dataset in streamed else opendata.iterate(queryset)
+        body = opendata.stream_csv(columns, rows(source))
         return _response(body, "text/csv; charset=utf-8", filename)
 
     # JSON texts in English, whatever the visitor's language: a download is a stable file.
     def records() -> Iterator[dict[str, Any]]:
         with translation.override("en"):
-            for obj in opendata.iterate(queryset):
-                if dataset == "commitments":
+            if dataset in streamed:
+                yield from streamed[dataset](campaign)
+            else:
+                for obj in opendata.iterate(queryset):
                     yield record(obj, translations=True)
-                else:
-                    yield record(obj)
 
-    count = queryset.count()
+    with translation.override("en"):
+        count = queryset.count()
     body = opendata.stream_json(count, records(), generated_at=now)
     return _response(body, "application/json; charset=utf-8", filename)
 

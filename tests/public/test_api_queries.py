@@ -69,7 +69,14 @@ def test_a_full_page_of_1000_has_50_records(client):
     assert data["results"][-1]["municipality"]["name"] == "Bulkville 00999"
 
 
-DOWNLOADS = ["/data/signatories.csv", "/data/signatories.json", "/data/signatories.csv?campaign=bulk"]
+DOWNLOADS = [
+    "/data/signatories.csv",
+    "/data/signatories.json",
+    "/data/signatories.csv?campaign=bulk",
+    "/data/reports.csv",
+    "/data/reports.json",
+    "/data/reports.json?campaign=bulk",
+]
 
 
 def download_queries(client) -> dict[str, int]:
@@ -84,7 +91,7 @@ def download_queries(client) -> dict[str, int]:
     return counts
 
 
-def test_signatory_downloads_cost_the_same_queries_with_10_and_1000_signatories(client):
+def test_signatory_and_report_downloads_cost_the_same_queries_with_10_and_1000_signatories(client):
     campaign = CampaignFactory(slug="bulk")
     commitments = [CommitmentFactory(campaign=campaign) for _ in range(3)]
     today = date.today()
@@ -97,6 +104,8 @@ def test_signatory_downloads_cost_the_same_queries_with_10_and_1000_signatories(
     large = download_queries(client)
     assert large == small
     assert max(large.values()) <= 4, large  # the campaign, the commitments, the rows (and the JSON's count)
+    body = b"".join(client.get("/data/reports.csv").streaming_content).decode("utf-8-sig")
+    assert body.count("Bulkville") == 1000 * len(commitments)  # one row per report and commitment
 
 
 @pytest.mark.django_db(transaction=True)  # committed, as a visitor would see it

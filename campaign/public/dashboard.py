@@ -29,7 +29,7 @@ from accounts.geo import continent_codes, local_date
 from accounts.geo import continent_of as continent_of  # re-exported: the city profile reads it here
 from campaign.models import Campaign, Commitment, ReportingPeriod, public_campaigns
 from campaign.public.cache import public_version
-from campaign.public.models import PublicSignatory
+from campaign.public.models import PublicProgress, PublicSignatory
 from pledges import rules
 from pledges.models import Pledge, PledgeCommitment, ProgressReport, ProgressUpdate
 
@@ -108,7 +108,10 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
     signatories = PublicSignatory.objects.filter(campaign=campaign, status=Pledge.Status.VERIFIED)
     places = list(
         signatories.values("country", "continent").annotate(
-            n=Count("pk"), people=Sum("population"), unknown=Count("pk", filter=Q(population__isnull=True))
+            n=Count("pk"),
+            people=Sum("population"),
+            unknown=Count("pk", filter=Q(population__isnull=True)),
+            reporting=Count("pk", filter=Q(reports_submitted__gt=0)),
         )
     )
     countries: Counter[str] = Counter()
@@ -194,13 +197,12 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
     # latest submitted version (the read model keeps those statuses). Never drafts.
     statuses = [value for value, _label in ProgressUpdate.Status.choices]
     progress: dict[str, Counter[str]] = defaultdict(Counter)
-    reporting_signatories = 0
-    for latest in signatories.exclude(reports_submitted=0).values_list("latest_progress", flat=True):
-        if latest:
-            reporting_signatories += 1
-        for commitment_id, status in latest.items():
-            if status in statuses:
-                progress[commitment_id][status] += 1
+    signatories_progress = PublicProgress.objects.filter(signatory__in=signatories, status__in=statuses)
+    for commitment_id, status, n in (
+        signatories_progress.values_list("commitment_id", "status").annotate(n=Count("pk")).order_by()
+    ):
+        progress[str(commitment_id)][status] += n
+    reporting_signatories = sum(place["reporting"] for place in places)  # that submitted a report
     progress_rows = [
         {
             "id": c["id"],

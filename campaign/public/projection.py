@@ -22,7 +22,7 @@ from accounts.models import Municipality
 from accounts.names import country_name, normalize
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.public.cache import bump_public_version
-from campaign.public.models import PublicSignatory
+from campaign.public.models import PublicProgress, PublicSignatory
 from pledges import rules
 from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
 
@@ -32,7 +32,9 @@ UPDATED_FIELDS = [
 ]  # every column but the key
 
 
-def _rows(pledge_ids: list[int], now: datetime) -> list[PublicSignatory]:
+def _rows(pledge_ids: list[int], now: datetime) -> tuple[list[PublicSignatory], list[PublicProgress]]:
+    """The read model's rows of these pledges (those that are public): their signatory rows
+    and the progress rows of their latest reports."""
     pledges = list(
         rules.public_pledges()
         .filter(pk__in=pledge_ids)
@@ -56,7 +58,7 @@ def _rows(pledge_ids: list[int], now: datetime) -> list[PublicSignatory]:
         )
     )
     if not pledges:
-        return []
+        return [], []
     ids = [p["pk"] for p in pledges]
     due_dates: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for pk, campaign_id, due in ReportingPeriod.objects.filter(
@@ -130,7 +132,6 @@ def _rows(pledge_ids: list[int], now: datetime) -> list[PublicSignatory]:
                 reports_submitted=len(submitted),
                 reports_late=sum(1 for late, _at in submitted.values() if late),
                 last_report_at=max((at for _late, at in submitted.values() if at), default=None),
-                latest_progress=latest.get(p["pk"], (None, {}))[1],
                 state_changes_at=None
                 if withdrawn
                 else rules.state_changes_at(
@@ -138,7 +139,12 @@ def _rows(pledge_ids: list[int], now: datetime) -> list[PublicSignatory]:
                 ),
             )
         )
-    return rows
+    progress = [
+        PublicProgress(signatory_id=row.pledge_id, commitment_id=int(commitment_id), status=status)
+        for row in rows
+        for commitment_id, status in latest.get(row.pledge_id, (None, {}))[1].items()
+    ]
+    return rows, progress
 
 
 def refresh_pledges(pledge_ids: Iterable[int], *, now: datetime | None = None) -> None:
@@ -149,12 +155,14 @@ def refresh_pledges(pledge_ids: Iterable[int], *, now: datetime | None = None) -
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            rows = _rows(chunk, now)
+            rows, progress = _rows(chunk, now)
             kept = {row.pledge_id for row in rows}
             PublicSignatory.objects.filter(pledge_id__in=set(chunk) - kept).delete()
             PublicSignatory.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=["pledge"], update_fields=UPDATED_FIELDS
             )
+            PublicProgress.objects.filter(signatory_id__in=kept).delete()
+            PublicProgress.objects.bulk_create(progress, batch_size=CHUNK)
 
 
 def refresh_campaign(campaign_id: int) -> None:

@@ -32,6 +32,12 @@ The pages
     A cache that fails (Redis down) costs the page its speed, never the page: the view
     runs, a warning is logged.
 
+    Each process also keeps the pages it served last in its own memory (``LocalPages``,
+    a few tens of MB at most), under the same keys: the version in the key is read from
+    the shared cache on every request, so a copy of a retired version is never served,
+    and a warm page costs one small shared read instead of reading, inflating and
+    unpickling a map of several hundred kB from Redis or a file.
+
     A request made inside a transaction that has changed public rows and not committed
     them yet (``sees_uncommitted_changes``: never a request of the site, which runs in
     autocommit; a test's request, inside the test's transaction) bypasses the cache: it
@@ -44,8 +50,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -232,6 +240,48 @@ def _finish(response: HttpResponse, version: str, language: str) -> dict[str, Fi
     }
 
 
+class LocalPages:
+    """This process's copies of the finished pages it served last, by their cache key: at
+    most ``limit`` bytes of bodies, the least recently served dropped first."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._pages: OrderedDict[str, Finished] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()  # runserver and threaded workers share the process
+
+    def get(self, key: str) -> Finished | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: Finished) -> None:
+        size = len(page.body)
+        if size > self.limit // 4:
+            return  # one page never pushes out all the others
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._size -= len(old.body)
+            self._pages[key] = page
+            self._size += size
+            while self._size > self.limit:
+                _key, dropped = self._pages.popitem(last=False)
+                self._size -= len(dropped.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+
+# 32 MB a process: the maps of a few campaigns in their three encodings and a few
+# thousand pages of HTML.
+local_pages = LocalPages(limit=32 * 1024 * 1024)
+
+
 # --- the request ---------------------------------------------------------------------------
 
 
@@ -368,7 +418,12 @@ def finished_response(*, max_age: int = 60, s_maxage: int = 300, negotiates: boo
             page: Any = None
             try:
                 version = public_version()
-                page = cache.get(cache_key(request, version, variant, encoding))
+                key = cache_key(request, version, variant, encoding)
+                page = local_pages.get(key)
+                if page is None:
+                    page = cache.get(key)
+                    if isinstance(page, Finished):
+                        local_pages.put(key, page)
             except Exception:
                 logger.warning("Public page cache unavailable, computing %s", request.path, exc_info=True)
             if isinstance(page, Finished):
@@ -382,7 +437,10 @@ def finished_response(*, max_age: int = 60, s_maxage: int = 300, negotiates: boo
             pages = _finish(response, version or "", language)
             if version is not None:
                 try:
-                    cache.set_many({cache_key(request, version, variant, e): p for e, p in pages.items()}, _timeout())
+                    keyed = {cache_key(request, version, variant, e): p for e, p in pages.items()}
+                    cache.set_many(keyed, _timeout())
+                    served_key = cache_key(request, version, variant, encoding)
+                    local_pages.put(served_key, keyed[served_key])
                 except Exception:
                     logger.warning("Could not store the public page %s", request.path, exc_info=True)
             return _serve(request, pages[encoding], cache_control)

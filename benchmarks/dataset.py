@@ -194,9 +194,9 @@ def build(n: int = 20_016, *, seed: int = 7, today: date | None = None) -> dict[
     """n verified signatories with their commitments and reports; returns what was made."""
     from django.db import transaction
     from django.utils import timezone
-    from django.utils.text import slugify
 
     from accounts.models import Municipality, MunicipalityName
+    from accounts.names import unique_slug
     from campaign.models import ReportingPeriod
     from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
 
@@ -211,8 +211,11 @@ def build(n: int = 20_016, *, seed: int = 7, today: date | None = None) -> dict[
         periods = [p for p in ReportingPeriod.objects.filter(campaign=campaign).order_by("opens") if p.opens <= today]
         first_day = campaign.signing_opens or (today - timedelta(days=4 * 365))
 
+        # Slugs as the directory's import makes them ("name-cc", told apart only when taken):
+        # what the profile links on the map and in the list carry.
+        taken = set(Municipality.objects.values_list("slug", flat=True))
         cities = []
-        for i in range(n):
+        for _ in range(n):
             code, zone, lat, lon, _weight = rng.choices(COUNTRIES, weights=[c[4] for c in COUNTRIES])[0]
             name = city_name(rng)
             ascii_name = _ascii(name)
@@ -222,7 +225,7 @@ def build(n: int = 20_016, *, seed: int = 7, today: date | None = None) -> dict[
                     name=name,
                     ascii_name=ascii_name,
                     alternate_names=[city_name(rng)] if rng.random() < 0.1 else [],
-                    slug=f"{slugify(ascii_name)}-{code.lower()}-b{i:05d}",
+                    slug=unique_slug(ascii_name, code, taken),
                     country=code,
                     latitude=max(-85.0, min(85.0, lat + rng.uniform(-4, 4))),
                     longitude=max(-180.0, min(180.0, lon + rng.uniform(-5, 5))),

@@ -48,3 +48,11 @@ def chart_rows(html: str, slug: str) -> dict[str, list[str]]:
     """A chart's data rows by their first cell (header row left out)."""
     rows = table_rows(html, f"chart-{slug}-table")[1:]
     return {row[0]: row[1:] for row in rows}
+
+
+def chosen_codes(collection, feature):
+    """The commitment codes a map feature's "x" mask stands for (campaign/public/map_data.py),
+    in the campaign's order: read the way the map's script reads them."""
+    mask = int(feature["properties"]["x"], 16)
+    codes = collection["commitments"][feature["properties"]["p"]]
+    return [code for i, code in enumerate(codes) if mask >> i & 1]

@@ -3,10 +3,11 @@
 What a feature is
     One Point feature per **signatory** (pledges/rules.py: a verified pledge of a public
     campaign), read from ``PublicSignatory`` (campaign/public/models.py, kept by
-    projection.py) in one query. A city that signed two campaigns has two features at the
-    same place, one per campaign. Withdrawn pledges, drafts, submitted and rejected ones are
-    never on the map. A feature's ``id`` is the pledge's id; its properties, short because
-    there are tens of thousands of them, and nothing else::
+    projection.py) in one query, and their campaigns' commitment codes in another. A city
+    that signed two campaigns has two features at the same place, one per campaign.
+    Withdrawn pledges, drafts, submitted and rejected ones are never on the map. A
+    feature's ``id`` is the pledge's id; its properties, short because there are tens of
+    thousands of them, and nothing else::
 
         n  name
         s  slug (the city's profile is /<lang>/cities/<slug>/)
@@ -14,12 +15,15 @@ What a feature is
         k  continent, GeoNames code: AF AS EU NA OC SA AN
         p  campaign slug
         d  signed on, YYYY-MM-DD (or null)
-        x  the codes of the commitments it chose, required ones included, in the campaign's
-           order (how many it chose is their number)
+        x  the commitments it chose, required ones included, as a bit mask in hexadecimal:
+           bit i (from the right) stands for the i-th code of its campaign's list in the
+           collection's ``commitments`` member (``{"<campaign slug>": ["RIGHTS-1", ...]}``,
+           in the campaign's order); how many it chose is the number of bits set
         r  reporting state: "o" on time, "l" late or overdue, "n" none due yet
            (pledges/rules.py says what each means; REPORTING_CODES below)
 
-    Coordinates are ``[longitude, latitude]`` rounded to 4 decimals (about 11 m), written
+    Coordinates are ``[longitude, latitude]`` rounded to 3 decimals (about 110 m, finer than
+    where a directory puts a city's point), written
     without spaces. Features are sorted by name (case-folded), then campaign, then id.
     Country names are not repeated in every feature: the map's page sends a table of them
     (``country_names``).
@@ -43,17 +47,17 @@ from typing import Any, Protocol
 
 from accounts.geo import CONTINENTS
 from accounts.names import country_name
-from campaign.models import COMMITMENT_CODE_RE
+from campaign.models import COMMITMENT_CODE_RE, Commitment
 from campaign.public.models import PublicSignatory
 from pledges import rules
 from pledges.models import Pledge
 
-SCHEMA = "map-v2"  # the feature format: the view's ETag carries it
+SCHEMA = "map-v3"  # the feature format: the view's ETag carries it
 
 ON_TIME, LATE, NONE = rules.ON_TIME, rules.LATE, rules.NONE
 REPORTING_STATES = (ON_TIME, LATE, NONE)  # a signatory's (withdrawn ones are not on the map)
 REPORTING_CODES = {ON_TIME: "o", LATE: "l", NONE: "n"}  # the "r" property
-COORDINATE_DECIMALS = 4
+COORDINATE_DECIMALS = 3
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
 COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
@@ -131,10 +135,30 @@ def _rows(filters: Mapping[str, str]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def build_features(filters: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """The signatories that pass the filters as compact GeoJSON features, in one query."""
+def campaign_codes(campaign_slugs: set[str]) -> dict[str, list[str]]:
+    """Each campaign's commitment codes in its order (what the "x" masks count in): one query."""
+    codes: dict[str, list[str]] = {slug: [] for slug in sorted(campaign_slugs)}
+    for slug, code in (
+        Commitment.objects.filter(campaign__slug__in=campaign_slugs)
+        .order_by("campaign__slug", "order", "code")
+        .values_list("campaign__slug", "code")
+    ):
+        codes[slug].append(code)
+    return codes
+
+
+def commitment_mask(chosen: list[str], codes: list[str]) -> str:
+    """The "x" property: bit i set when the campaign's i-th code was chosen, in hexadecimal."""
+    bits = {code: 1 << i for i, code in enumerate(codes)}
+    return format(sum(bits.get(code, 0) for code in set(chosen)), "x")
+
+
+def collection(filters: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The signatories that pass the filters as a compact FeatureCollection: two queries."""
+    rows = _rows(filters or {})
+    codes = campaign_codes({row[FIELDS.index("campaign_slug")] for row in rows})
     features: list[dict[str, Any]] = []
-    for pk, name, slug, country, continent, campaign, signed_on, codes, state, lon, lat in _rows(filters or {}):
+    for pk, name, slug, country, continent, campaign, signed_on, chosen, state, lon, lat in rows:
         features.append(
             {
                 "type": "Feature",
@@ -150,23 +174,21 @@ def build_features(filters: Mapping[str, str] | None = None) -> list[dict[str, A
                     "k": continent,
                     "p": campaign,
                     "d": signed_on.isoformat() if signed_on else None,
-                    "x": codes,
+                    "x": commitment_mask(chosen, codes[campaign]),
                     "r": REPORTING_CODES.get(state, REPORTING_CODES[NONE]),
                 },
             }
         )
-    return features
+    return {"type": "FeatureCollection", "commitments": codes, "features": features}
 
 
-def dumps(features: list[dict[str, Any]]) -> bytes:
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
-    ).encode()
+def dumps(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def geojson(filters: Mapping[str, str] | None = None) -> bytes:
     """The body of /map/signatories.geojson for these (cleaned) filters."""
-    return dumps(build_features(filters))
+    return dumps(collection(filters))
 
 
 # --- what the map's page sends once ---------------------------------------------------------

@@ -11,8 +11,10 @@
  * rows at a time behind a "Show more" button, once the clusters are drawn.
  *
  * The GeoJSON is compact (campaign/public/map_data.py): properties n name, s slug,
- * c country code, k continent, p campaign, d signed on, x commitment codes, r reporting
- * code; the country names and what each reporting code stands for come in the config.
+ * c country code, k continent, p campaign, d signed on, x chosen commitments (a bit mask in
+ * hexadecimal over the campaign's codes, listed once in the collection's "commitments"),
+ * r reporting code; the country names and what each reporting code stands for come in the
+ * config.
  *
  * When map tiles cannot load, the container's background colour and a light graticule
  * stand in and the markers still show.
@@ -270,6 +272,7 @@
   // --- data -----------------------------------------------------------------------------
 
   var records = [];
+  var commitmentCodes = {}; // campaign slug -> its commitment codes, in order (the "x" bits)
   var countries = config.countries || {};
   var reportingCodes = config.reportingCodes || {};
 
@@ -335,7 +338,7 @@
     if (p.d) {
       box.appendChild(el("div", "", fmt(t("Signed on %s"), [formatDate(p.d)])));
     }
-    var chosen = p.x ? p.x.length : 0;
+    var chosen = commitmentCount(p);
     box.appendChild(el("div", "", fmt(nt("%s commitment", "%s commitments", chosen), [chosen])));
     var state = el("div", "mt-1");
     state.appendChild(stateBadge(record.state));
@@ -348,6 +351,26 @@
     }
     box.appendChild(more);
     return box;
+  }
+
+  // The "x" property: bit i, from the right of the hexadecimal digits, is the i-th code of
+  // the campaign's list.
+  var BITS_IN_DIGIT = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
+
+  function hasCommitment(p, code) {
+    var i = (commitmentCodes[p.p] || []).indexOf(code);
+    if (i < 0 || !p.x) return false;
+    var digit = parseInt(p.x.charAt(p.x.length - 1 - (i >> 2)), 16) || 0;
+    return ((digit >> (i & 3)) & 1) === 1;
+  }
+
+  function commitmentCount(p) {
+    var n = 0;
+    var x = p.x || "";
+    for (var i = 0; i < x.length; i++) {
+      n += BITS_IN_DIGIT[parseInt(x.charAt(i), 16)] || 0;
+    }
+    return n;
   }
 
   // One record per feature: its properties, its reporting state, its marker (whose
@@ -393,7 +416,7 @@
     if (filters.continent && p.k !== filters.continent) return false;
     if (filters.country && p.c !== filters.country) return false;
     if (filters.reporting && r.state !== filters.reporting) return false;
-    if (filters.commitment && (!p.x || p.x.indexOf(filters.commitment) === -1)) return false;
+    if (filters.commitment && !hasCommitment(p, filters.commitment)) return false;
     return true;
   }
 
@@ -599,6 +622,7 @@
     })
     .then(function (data) {
       timings.parsedMs = performance.now();
+      commitmentCodes = data.commitments || {};
       build(data.features || []);
       startClusters(records);
       timings.builtMs = performance.now();

@@ -75,7 +75,7 @@ class TestInTheGeoJSON:
 
     def states(self, now):
         projection.rebuild(now=now)
-        return {f["properties"]["n"]: STATES[f["properties"]["r"]] for f in map_data.build_features()}
+        return {f["properties"]["n"]: STATES[f["properties"]["r"]] for f in map_data.collection()["features"]}
 
     def test_states_from_reports(self, campaign):
         past = ReportingPeriodFactory(campaign=campaign, opens=date(2029, 1, 1), due=date(2029, 12, 15))
@@ -135,4 +135,4 @@ class TestInTheGeoJSON:
 
         # Midnight in Brussels (22:00 UTC): the 16th there, the period is past due.
         assert projection.refresh_due(now=datetime(2030, 6, 15, 22, 30, tzinfo=UTC)) == 1
-        assert [f["properties"]["r"] for f in map_data.build_features()] == ["l"]
+        assert [f["properties"]["r"] for f in map_data.collection()["features"]] == ["l"]

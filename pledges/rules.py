@@ -22,7 +22,7 @@ the read model that serves them, and the officials' report pages, reminders and 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.geo import local_date, zone_named
 from campaign.models import public_campaigns
@@ -63,6 +63,13 @@ def owes(due: date, joined: date | None) -> bool:
     """Whether a pledge that joined on ``joined`` owes the report of a period due on ``due``.
     Before it is verified (``joined`` None) a pledge owes nothing yet, but may prepare."""
     return joined is not None and due >= joined
+
+
+def owed_filter(joined_field: str, due: date | F) -> Q:
+    """owes() as a filter on rows whose joined day is the column ``joined_field``: those
+    that owe the period due on ``due`` (a date, or a column). A null joined day owes
+    nothing, as in SQL a comparison with null is never true."""
+    return Q(**{f"{joined_field}__lte": due})
 
 
 def is_late(submitted_at: datetime, due: date, time_zone: str | None) -> bool:

@@ -1,8 +1,10 @@
 """The public dashboard's numbers: pure read functions, a fixed number of queries.
 
 ``dashboard_data(campaign)`` reads everything the dashboard shows for one campaign from the
-read model (models.PublicSignatory) in four queries, whatever the number of signatories, and returns plain Python data
-(lists, dicts, ints, strings) that can be cached. Commitment titles are read in the active
+read model (models.PublicSignatory, SignatoryCommitment, SignatoryReport) in seven queries, whatever the
+number of signatories, each adding up in the database (groups of a country, a day, a time
+zone, a commitment), and returns plain Python data (lists, dicts, ints, strings) that can
+be cached. Commitment titles are read in the active
 language, so the cache key carries the language.
 
 ``cached_dashboard_data(campaign)`` serves it from Django's cache under the public version
@@ -29,9 +31,9 @@ from accounts.geo import continent_codes, local_date
 from accounts.geo import continent_of as continent_of  # re-exported: the city profile reads it here
 from campaign.models import Campaign, Commitment, ReportingPeriod, public_campaigns
 from campaign.public.cache import public_version
-from campaign.public.models import PublicProgress, PublicSignatory
+from campaign.public.models import PublicSignatory, SignatoryCommitment, SignatoryReport
 from pledges import rules
-from pledges.models import Pledge, PledgeCommitment, ProgressReport, ProgressUpdate
+from pledges.models import Pledge, ProgressUpdate
 
 CACHE_TIMEOUT = 60 * 60 * 24  # a day at most, even if nothing changes
 TOP_COUNTRIES = 15
@@ -99,19 +101,20 @@ def _month_range(first: date, last: date) -> list[date]:
 
 def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[str, Any]:
     """Every figure of the dashboard for one campaign, as plain data, from the read model:
-    four queries whatever the number of signatories. What a city owes and what is late are
+    seven queries whatever the number of signatories. What a city owes and what is late are
     reckoned on its own calendar (pledges/rules.py)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
 
-    # 1. the signatories and where they are: the database adds up
+    # 1. the signatories and where they are: the database adds up. (COUNT(*), and counts of
+    # an indexed column under a filter: SQLite reads COUNT(pk) from the table, not the index.)
     signatories = PublicSignatory.objects.filter(campaign=campaign, status=Pledge.Status.VERIFIED)
     places = list(
         signatories.values("country", "continent").annotate(
-            n=Count("pk"),
+            n=Count("*"),
             people=Sum("population"),
-            unknown=Count("pk", filter=Q(population__isnull=True)),
-            reporting=Count("pk", filter=Q(reports_submitted__gt=0)),
+            unknown=Count("country", filter=Q(population__isnull=True)),
+            reporting=Count("country", filter=Q(reports_submitted__gt=0)),
         )
     )
     countries: Counter[str] = Counter()
@@ -126,7 +129,7 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
     # signatures over time: cumulative count at the end of each month
     by_month: Counter[date] = Counter()
     first_day = None
-    for row in signatories.values("signed_on").annotate(n=Count("pk")):
+    for row in signatories.values("signed_on").annotate(n=Count("*")):
         day = row["signed_on"] or today
         by_month[date(day.year, day.month, 1)] += row["n"]
         first_day = min(first_day or day, day)
@@ -137,14 +140,23 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
             total += by_month.get(month, 0)
             timeline.append({"month": month, "new": by_month.get(month, 0), "total": total})
 
-    # 2. the commitments, in the visitor's language; 3. how many signatories took each
+    # 2. the commitments, in the visitor's language; 3. how many signatories took each, and
+    # 6. where they stand on each: the status in the latest version of the report of their
+    # most recent period (never drafts), both kept in the read model's commitment rows
     commitments = list(Commitment.objects.filter(campaign=campaign).order_by("order", "code"))
-    taken = dict(
-        PledgeCommitment.objects.filter(pledge__public_row__in=signatories)
-        .values("commitment_id")
-        .annotate(n=Count("pk"))
-        .values_list("commitment_id", "n")
-    )
+    statuses = [value for value, _label in ProgressUpdate.Status.choices]
+    taken: Counter[int] = Counter()
+    progress: dict[str, Counter[str]] = defaultdict(Counter)
+    for commitment_id, chosen, status, n in (
+        SignatoryCommitment.objects.filter(campaign=campaign)
+        .values_list("commitment_id", "chosen", "status")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        if chosen:
+            taken[commitment_id] += n
+        if status in statuses:
+            progress[str(commitment_id)][status] += n
     commitment_rows: list[dict[str, Any]] = [
         {
             "id": c.pk,
@@ -156,32 +168,38 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
         for c in commitments
     ]
 
-    # 4. periods; 5. on time, late, missing per period, each city on its own calendar:
-    # signatories in groups of one time zone and one joining day count alike
+    # 4. periods; 5. on time, late, missing per period, each city on its own calendar: the
+    # signatories of one time zone are counted together, split by whether they owe the
+    # period (pledges.rules.owed_filter: they joined by its due date)
     periods = list(ReportingPeriod.objects.filter(campaign=campaign).order_by("opens"))
-    groups = list(signatories.values_list("time_zone", "joined_on").annotate(n=Count("pk")))
-    reported: dict[tuple[int, str, date], dict[str, int]] = defaultdict(lambda: {ON_TIME: 0, LATE: 0})
-    for period_id, late, zone, joined, n in (
-        ProgressReport.objects.filter(pledge__public_row__in=signatories, status=ProgressReport.Status.SUBMITTED)
-        .values_list("period_id", "is_late", "pledge__public_row__time_zone", "pledge__public_row__joined_on")
-        .annotate(n=Count("pk"))
+    owing: dict[str, dict[int, int]] = {}
+    for zone_row in signatories.values("time_zone").annotate(
+        **{f"owe_{p.pk}": Count("joined_on", filter=rules.owed_filter("joined_on", p.due)) for p in periods}
     ):
-        reported[(period_id, zone, joined)][LATE if late else ON_TIME] += n
-    today_in = {zone: local_date(now, zone) for zone in {zone for zone, _joined, _n in groups}}
+        owing[zone_row["time_zone"]] = {p.pk: zone_row[f"owe_{p.pk}"] for p in periods}
+    reported: dict[tuple[int, str, bool], dict[str, int]] = defaultdict(lambda: {ON_TIME: 0, LATE: 0})
+    for period_id, late, zone, owed, n in (
+        SignatoryReport.objects.filter(campaign=campaign)
+        .values_list("period_id", "is_late", "time_zone", "owed")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        reported[(period_id, zone, owed)][LATE if late else ON_TIME] += n
+    today_in = {zone: local_date(now, zone) for zone in owing}
     reporting_rows = []
     for period in periods:
         counts = dict.fromkeys(REPORTING_STATES, 0)
         opened = False
-        for zone, joined, n in groups:
+        for zone, owe in owing.items():
             city_today = today_in[zone]
             if period.opens > city_today:
                 continue  # not yet open where these cities are
             opened = True
-            found = reported.get((period.pk, zone, joined), {ON_TIME: 0, LATE: 0})
-            counts[ON_TIME] += found[ON_TIME]
-            counts[LATE] += found[LATE]
-            if rules.owes(period.due, joined):
-                counts[MISSING if period.due < city_today else AWAITED] += n - found[ON_TIME] - found[LATE]
+            found = reported.get((period.pk, zone, True), {ON_TIME: 0, LATE: 0})
+            early = reported.get((period.pk, zone, False), {ON_TIME: 0, LATE: 0})  # not owed, yet sent
+            counts[ON_TIME] += found[ON_TIME] + early[ON_TIME]
+            counts[LATE] += found[LATE] + early[LATE]
+            counts[MISSING if period.due < city_today else AWAITED] += owe[period.pk] - found[ON_TIME] - found[LATE]
         if opened or period.status_on(today) != "upcoming":
             reporting_rows.append(
                 {
@@ -193,15 +211,6 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
                 }
             )
 
-    # 6. progress per commitment: of each signatory, its most recent period's report, in its
-    # latest submitted version (the read model keeps those statuses). Never drafts.
-    statuses = [value for value, _label in ProgressUpdate.Status.choices]
-    progress: dict[str, Counter[str]] = defaultdict(Counter)
-    signatories_progress = PublicProgress.objects.filter(signatory__in=signatories, status__in=statuses)
-    for commitment_id, status, n in (
-        signatories_progress.values_list("commitment_id", "status").annotate(n=Count("pk")).order_by()
-    ):
-        progress[str(commitment_id)][status] += n
     reporting_signatories = sum(place["reporting"] for place in places)  # that submitted a report
     progress_rows = [
         {

@@ -59,6 +59,9 @@ class PublicSignatory(models.Model):
             models.Index(fields=["status", "population"], name="public_sig_status_population"),
             models.Index(fields=["status", "commitment_count"], name="public_sig_status_commitments"),
             models.Index(fields=["campaign", "status"], name="public_sig_campaign_status"),
+            # covering the dashboard's groups by signing day and by time zone
+            models.Index(fields=["campaign", "status", "signed_on"], name="public_sig_campaign_signed"),
+            models.Index(fields=["campaign", "status", "time_zone", "joined_on"], name="public_sig_campaign_zone"),
             models.Index(fields=["country"], name="public_sig_country"),
             models.Index(fields=["continent"], name="public_sig_continent"),
             models.Index(fields=["reporting_state"], name="public_sig_reporting"),
@@ -70,20 +73,55 @@ class PublicSignatory(models.Model):
         return f"{self.name} ({self.campaign_slug})"
 
 
-class PublicProgress(models.Model):
-    """Where a signatory stands on one chosen commitment: its status in the latest version
-    of the report of its most recent period. One narrow row per signatory and commitment,
-    so that the dashboard's progress chart is one GROUP BY, not thousands of JSON texts
-    decoded. Kept with its signatory's row (projection.py)."""
+class SignatoryCommitment(models.Model):
+    """A commitment of a verified public signatory: whether it chose it, and its status in
+    the latest version of the report of its most recent period ("" before any report).
+    One narrow row per signatory and commitment, so that the dashboard adds up who chose
+    what and where they stand in one GROUP BY on an index, not 20,000 JSON texts decoded
+    nor the write model's tables joined. Kept with its signatory's row (projection.py);
+    withdrawn signatories have none (the dashboard counts only the verified)."""
 
-    signatory = models.ForeignKey(PublicSignatory, on_delete=models.CASCADE, related_name="progress")
+    signatory = models.ForeignKey(PublicSignatory, on_delete=models.CASCADE, related_name="commitments")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     commitment_id = models.PositiveIntegerField()  # the commitment's id, as the report froze it
-    status = models.CharField(max_length=12)  # pledges.models.ProgressUpdate.Status
+    chosen = models.BooleanField()  # False: a report spoke of it, the pledge no longer has it
+    status = models.CharField(max_length=12, blank=True)  # pledges.models.ProgressUpdate.Status, or ""
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["signatory", "commitment_id"], name="public_progress_once"),
+            models.UniqueConstraint(fields=["signatory", "commitment_id"], name="signatory_commitment_once"),
+        ]
+        indexes = [
+            # covering the dashboard's GROUP BY
+            models.Index(fields=["campaign", "commitment_id", "chosen", "status"], name="signatory_commitment_sums"),
         ]
 
     def __str__(self) -> str:
         return f"{self.signatory_id}: {self.commitment_id} {self.status}"
+
+
+class SignatoryReport(models.Model):
+    """A submitted report of a verified public signatory, with what the dashboard's
+    reporting chart groups it by: its period, whether it was late, the city's time zone and
+    whether the signatory owed that period (pledges.rules.owes). Kept with its signatory's
+    row (projection.py), so that the chart is one GROUP BY on an index."""
+
+    signatory = models.ForeignKey(PublicSignatory, on_delete=models.CASCADE, related_name="reports")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    period_id = models.PositiveIntegerField()
+    is_late = models.BooleanField()
+    time_zone = models.CharField(max_length=64)
+    owed = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["signatory", "period_id"], name="signatory_report_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["campaign", "period_id", "time_zone", "owed", "is_late"], name="signatory_report_sums"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signatory_id}: {self.period_id}"

@@ -22,7 +22,7 @@ from accounts.models import Municipality
 from accounts.names import country_name, normalize
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.public.cache import bump_public_version
-from campaign.public.models import PublicProgress, PublicSignatory
+from campaign.public.models import PublicSignatory, SignatoryCommitment, SignatoryReport
 from pledges import rules
 from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
 
@@ -32,9 +32,11 @@ UPDATED_FIELDS = [
 ]  # every column but the key
 
 
-def _rows(pledge_ids: list[int], now: datetime) -> tuple[list[PublicSignatory], list[PublicProgress]]:
+def _rows(
+    pledge_ids: list[int], now: datetime
+) -> tuple[list[PublicSignatory], list[SignatoryCommitment], list[SignatoryReport]]:
     """The read model's rows of these pledges (those that are public): their signatory rows
-    and the progress rows of their latest reports."""
+    and the commitment and report rows of the verified ones."""
     pledges = list(
         rules.public_pledges()
         .filter(pk__in=pledge_ids)
@@ -58,7 +60,7 @@ def _rows(pledge_ids: list[int], now: datetime) -> tuple[list[PublicSignatory], 
         )
     )
     if not pledges:
-        return [], []
+        return [], [], []
     ids = [p["pk"] for p in pledges]
     due_dates: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for pk, campaign_id, due in ReportingPeriod.objects.filter(
@@ -82,12 +84,14 @@ def _rows(pledge_ids: list[int], now: datetime) -> tuple[list[PublicSignatory], 
             }
             latest[pledge_id] = (due, statuses)
     codes: dict[int, list[str]] = defaultdict(list)
-    for pledge_id, code in (
+    chosen: dict[int, list[int]] = defaultdict(list)
+    for pledge_id, commitment_id, code in (
         PledgeCommitment.objects.filter(pledge_id__in=ids)
         .order_by("commitment__order", "commitment__code")
-        .values_list("pledge_id", "commitment__code")
+        .values_list("pledge_id", "commitment_id", "commitment__code")
     ):
         codes[pledge_id].append(code)
+        chosen[pledge_id].append(commitment_id)
 
     rows = []
     for p in pledges:
@@ -139,12 +143,37 @@ def _rows(pledge_ids: list[int], now: datetime) -> tuple[list[PublicSignatory], 
                 ),
             )
         )
-    progress = [
-        PublicProgress(signatory_id=row.pledge_id, commitment_id=int(commitment_id), status=status)
+    commitments = []
+    for row in rows:
+        if row.status != Pledge.Status.VERIFIED:
+            continue
+        statuses = latest.get(row.pledge_id, (None, {}))[1]
+        for commitment_id in dict.fromkeys([*chosen.get(row.pledge_id, []), *map(int, statuses)]):
+            commitments.append(
+                SignatoryCommitment(
+                    signatory_id=row.pledge_id,
+                    campaign_id=row.campaign_id,
+                    commitment_id=commitment_id,
+                    chosen=commitment_id in chosen.get(row.pledge_id, []),
+                    status=statuses.get(str(commitment_id), ""),
+                )
+            )
+    due_of = {pk: due for dues in due_dates.values() for pk, due in dues}
+    signatory_reports = [
+        SignatoryReport(
+            signatory_id=row.pledge_id,
+            campaign_id=row.campaign_id,
+            period_id=period_id,
+            is_late=late,
+            time_zone=row.time_zone,
+            owed=rules.owes(due_of[period_id], row.joined_on),
+        )
         for row in rows
-        for commitment_id, status in latest.get(row.pledge_id, (None, {}))[1].items()
+        if row.status == Pledge.Status.VERIFIED
+        for period_id, (late, _at) in reports.get(row.pledge_id, {}).items()
+        if period_id in due_of
     ]
-    return rows, progress
+    return rows, commitments, signatory_reports
 
 
 def refresh_pledges(pledge_ids: Iterable[int], *, now: datetime | None = None) -> None:
@@ -155,14 +184,16 @@ def refresh_pledges(pledge_ids: Iterable[int], *, now: datetime | None = None) -
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            rows, progress = _rows(chunk, now)
+            rows, commitments, signatory_reports = _rows(chunk, now)
             kept = {row.pledge_id for row in rows}
             PublicSignatory.objects.filter(pledge_id__in=set(chunk) - kept).delete()
             PublicSignatory.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=["pledge"], update_fields=UPDATED_FIELDS
             )
-            PublicProgress.objects.filter(signatory_id__in=kept).delete()
-            PublicProgress.objects.bulk_create(progress, batch_size=CHUNK)
+            SignatoryCommitment.objects.filter(signatory_id__in=kept).delete()
+            SignatoryCommitment.objects.bulk_create(commitments, batch_size=CHUNK)
+            SignatoryReport.objects.filter(signatory_id__in=kept).delete()
+            SignatoryReport.objects.bulk_create(signatory_reports, batch_size=CHUNK)
 
 
 def refresh_campaign(campaign_id: int) -> None:

@@ -805,15 +805,11 @@ def test_sweeping_every_id_shows_official_b_only_their_own_pledge(client, world)
     own = set(Pledge.objects.filter(municipality=world.city_b).values_list("pk", flat=True))
     assert own
     top = Pledge.objects.order_by("-pk").values_list("pk", flat=True).first()
-    opened = set()
     for pk in range(1, top + 5):
         response = client.get(reverse("pledges:preview", args=[pk]))
-        assert response.status_code in (200, 404)
-        if response.status_code == 200:
-            opened.add(pk)
+        assert response.status_code == (200 if pk in own else 404), pk  # never a 403 that says it exists
         for text in SECRET_TEXTS:
             assert text not in response.content.decode(errors="replace")
-    assert opened == own
     letters = set()
     for pk in range(1, Membership.objects.order_by("-pk").values_list("pk", flat=True).first() + 5):
         if client.get(reverse("accounts:membership_letter", args=[pk])).status_code == 200:

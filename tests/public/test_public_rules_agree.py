@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.geo import local_today
 from campaign.models import Campaign
 from campaign.public import dashboard, projection
-from campaign.public.models import PublicProgress, PublicSignatory
+from campaign.public.models import PublicSignatory, SignatoryCommitment, SignatoryReport
 from pledges import rules, services
 from pledges.models import Pledge
 from pledges.queries import pledge_period_rows
@@ -140,17 +140,23 @@ def test_the_read_model_holds_the_public_pledges_in_their_states(world):
     assert {name: row.reporting_state for name, row in rows.items()} == STATES
 
 
-def _read_model() -> tuple[list[dict], list[tuple]]:
-    progress = PublicProgress.objects.order_by("signatory_id", "commitment_id")
+def _read_model() -> tuple[list[dict], list[tuple], list[dict]]:
+    commitments = SignatoryCommitment.objects.order_by("signatory_id", "commitment_id")
     return (
         list(PublicSignatory.objects.order_by("pk").values()),
-        list(progress.values_list("signatory_id", "commitment_id", "status")),
+        list(commitments.values_list("signatory_id", "campaign_id", "commitment_id", "chosen", "status")),
+        list(
+            SignatoryReport.objects.order_by("signatory_id", "period_id").values(
+                "signatory_id", "campaign_id", "period_id", "is_late", "time_zone", "owed"
+            )
+        ),
     )
 
 
 def test_the_rebuild_from_scratch_equals_what_the_changes_kept(world):
     kept = _read_model()
-    assert kept[1], "the world's reports leave progress rows"
+    assert any(status for *_ids, status in kept[1]), "the world's reports leave statuses"
+    assert any(row["is_late"] for row in kept[2]), "and late reports"
     projection.rebuild()
     assert _read_model() == kept
 

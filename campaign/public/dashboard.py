@@ -173,9 +173,9 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
     # period (pledges.rules.owed_filter: they joined by its due date)
     periods = list(ReportingPeriod.objects.filter(campaign=campaign).order_by("opens"))
     owing: dict[str, dict[int, int]] = {}
-    for zone_row in signatories.values("time_zone").annotate(
-        **{f"owe_{p.pk}": Count("joined_on", filter=rules.owed_filter("joined_on", p.due)) for p in periods}
-    ):
+    owe_counts = {f"owe_{p.pk}": Count("joined_on", filter=rules.owed_filter("joined_on", p.due)) for p in periods}
+    zone_rows: list[dict[str, Any]] = list(signatories.values("time_zone").annotate(**owe_counts))  # type: ignore[arg-type]
+    for zone_row in zone_rows:
         owing[zone_row["time_zone"]] = {p.pk: zone_row[f"owe_{p.pk}"] for p in periods}
     reported: dict[tuple[int, str, bool], dict[str, int]] = defaultdict(lambda: {ON_TIME: 0, LATE: 0})
     for period_id, late, zone, owed, n in (

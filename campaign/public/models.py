@@ -51,6 +51,12 @@ class PublicSignatory(models.Model):
     # due date): the refresh task recomputes the rows whose moment has come.
     state_changes_at = models.DateTimeField(null=True)
 
+    # The signatory's record in the open data downloads, rendered when the row is kept
+    # (campaign/public/opendata.py): a download is these texts joined, not 20,000 records
+    # built per request.
+    csv_row = models.TextField(default="")  # its line of signatories.csv
+    json_record = models.TextField(default="")  # its object in signatories.json
+
     class Meta:
         indexes = [
             models.Index(fields=["status", "sort_name"], name="public_sig_status_name"),
@@ -125,3 +131,27 @@ class SignatoryReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signatory_id}: {self.period_id}"
+
+
+class PublicReport(models.Model):
+    """A submitted report of a public signatory, in its latest version, rendered for the
+    open data downloads (its lines of reports.csv, its object in reports.json) when its
+    signatory's row is kept (projection.py), with what the downloads filter and sort by."""
+
+    report_id = models.PositiveIntegerField(primary_key=True)
+    signatory = models.ForeignKey(PublicSignatory, on_delete=models.CASCADE, related_name="public_reports")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    period_due = models.DateField()
+    name = models.CharField(max_length=200)  # the municipality's
+    campaign_slug = models.CharField(max_length=80)
+    csv_rows = models.TextField()  # one line per commitment reported on
+    json_record = models.TextField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["period_due", "name", "campaign_slug", "report_id"], name="public_report_order"),
+            models.Index(fields=["campaign", "period_due", "name"], name="public_report_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.name} {self.period_due}"

@@ -21,6 +21,7 @@ the number of rows (select_related for the one-to-one data, prefetch_related for
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -30,7 +31,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, F, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.geo import continent_codes, continent_of
@@ -265,11 +266,16 @@ def signatory_record(pledge: Pledge, now: datetime | None = None) -> dict[str, A
     return _record_of(_values_of(pledge), chosen)
 
 
-def signatory_records(campaign: Campaign | None = None) -> Iterator[dict[str, Any]]:
-    """Every public signatory's record, streamed: two queries whatever their number."""
+def signatory_records(
+    campaign: Campaign | None = None, *, pledge_ids: Iterable[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every public signatory's record (of the campaign, of these pledges), streamed: two
+    queries whatever their number."""
     pledges = public_pledges().filter(public_row__isnull=False)
     if campaign is not None:
         pledges = pledges.filter(campaign=campaign)
+    if pledge_ids is not None:
+        pledges = pledges.filter(pk__in=list(pledge_ids))
     chosen: dict[int, Chosen] = {}
     for pledge_id, code, target, day in (
         PledgeCommitment.objects.filter(pledge__in=pledges)
@@ -416,10 +422,14 @@ def report_record(version: ReportVersion) -> dict[str, Any]:
     return _report_record_of(_report_values_of(version))
 
 
-def report_records(campaign: Campaign | None = None) -> Iterator[dict[str, Any]]:
-    """Every public report's record, streamed: one query whatever their number (rows are
-    read as values, in chunks; no model is built)."""
+def report_records(
+    campaign: Campaign | None = None, *, pledge_ids: Iterable[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every public report's record (of the campaign, of these pledges), streamed: one query
+    whatever their number (rows are read as values, in chunks; no model is built)."""
     versions = for_campaign(reports_queryset(), campaign, "report__pledge__campaign")
+    if pledge_ids is not None:
+        versions = versions.filter(report__pledge_id__in=list(pledge_ids))
     for v in versions.values(*REPORT_VALUES).iterator(chunk_size=2000):
         yield _report_record_of(v)
 
@@ -583,18 +593,63 @@ def report_rows(records: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
             ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+CHUNK_ROWS = 500  # rows written per chunk sent: a few tens of kB, not one write per row
 
 
-def stream_csv(columns: Sequence[tuple[str, StrOrPromise]], rows: Iterable[list[Any]]) -> Iterator[str]:
-    """CSV text, one line at a time, preceded by a byte order mark (Excel reads UTF-8 right);
-    every cell neutralised against formula injection (a leading quote before = + - @ tab CR)."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow([name for name, _help in columns])
-    for row in rows:
-        yield writer.writerow([neutralise(v) for v in row])
+def csv_lines(rows: Iterable[list[Any]]) -> str:
+    """CSV lines, every cell neutralised against formula injection (a leading quote before
+    = + - @ tab CR)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([neutralise(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def csv_head(columns: Sequence[tuple[str, StrOrPromise]]) -> str:
+    """The header line, preceded by a byte order mark (Excel reads UTF-8 right)."""
+    return "\ufeff" + csv_lines([[name for name, _help in columns]])
+
+
+def stream_csv(columns: Sequence[tuple[str, StrOrPromise]], rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    """A CSV download as UTF-8 bytes, a chunk of rows at a time."""
+    return stream_texts(csv_head(columns), (csv_lines([row]) for row in rows), "")
+
+
+def stream_texts(head: str, texts: Iterable[str], tail: str, separator: str = "") -> Iterator[bytes]:
+    """head, the texts (with separator between them), tail: as UTF-8 bytes, a chunk at a time."""
+    parts = [head]
+    between = ""
+    for n, text in enumerate(texts, start=1):
+        parts.append(between + text)
+        between = separator
+        if n % CHUNK_ROWS == 0:
+            yield "".join(parts).encode()
+            parts = []
+    parts.append(tail)
+    yield "".join(parts).encode()
+
+
+# --- rendered once, in the read model -----------------------------------------------------------
+
+
+def rendered_signatories(pledge_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """pledge id -> (its line of signatories.csv, its object in signatories.json), in English
+    whatever the active language (a download is a stable file): three queries."""
+    with translation.override("en"):
+        return {
+            record["id"]: (csv_lines(signatory_rows([record])), json.dumps(record, ensure_ascii=False))
+            for record in signatory_records(pledge_ids=pledge_ids)
+        }
+
+
+def rendered_reports(pledge_ids: Iterable[int]) -> list[tuple[dict[str, Any], str, str]]:
+    """(record, its lines of reports.csv, its object in reports.json) of these pledges'
+    public reports, in English: one query."""
+    with translation.override("en"):
+        return [
+            (record, csv_lines(report_rows([record])), json.dumps(record, ensure_ascii=False))
+            for record in report_records(pledge_ids=pledge_ids)
+        ]
 
 
 # --- JSON -----------------------------------------------------------------------------------
@@ -605,21 +660,16 @@ def iterate(queryset: QuerySet[_M], chunk_size: int = 500) -> Iterator[_M]:
     return queryset.iterator(chunk_size=chunk_size)
 
 
-def stream_json(
-    count: int, records: Iterable[dict[str, Any]], *, generated_at: datetime | None = None
-) -> Iterator[str]:
-    """``{"generated_at", "licence", "count", "results": [...]}``, written as it goes."""
+def stream_json(count: int, records: Iterable[str], *, generated_at: datetime | None = None) -> Iterator[bytes]:
+    """``{"generated_at", "licence", "count", "results": [...]}`` as UTF-8 bytes, written
+    as it goes, a chunk of records (JSON texts) at a time."""
     head = {
         "generated_at": _iso(generated_at or timezone.now()),
         "licence": licence(),
         "count": count,
     }
-    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
-    first = True
-    for record in records:
-        yield ("" if first else ",") + "\n" + json.dumps(record, ensure_ascii=False)
-        first = False
-    yield "\n]}\n"
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + ', "results": [\n'
+    return stream_texts(opening, records, "\n]}\n" if count else "]}\n", separator=",\n")
 
 
 def dated_filename(kind: str, extension: str, campaign: Campaign | None, on: date) -> str:

@@ -9,6 +9,7 @@ one campaign with ``?campaign=<slug>`` (404 for a campaign that is not public).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from campaign.models import Campaign
 from campaign.public import opendata
+from campaign.public.models import PublicReport, PublicSignatory
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -62,6 +64,14 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
+# The downloads rendered in the read model when its rows are kept (projection.py): the model,
+# its CSV text's field and the download's order.
+RENDERED: dict[str, tuple[type[PublicSignatory] | type[PublicReport], str, tuple[str, ...]]] = {
+    "signatories": (PublicSignatory, "csv_row", ("name", "campaign_slug", "pledge_id")),
+    "reports": (PublicReport, "csv_rows", ("period_due", "name", "campaign_slug", "report_id")),
+}
+
+
 def _campaign(request: HttpRequest) -> Campaign | None:
     slug = (request.GET.get("campaign") or "").strip()
     if not slug:
@@ -72,7 +82,7 @@ def _campaign(request: HttpRequest) -> Campaign | None:
     return campaign
 
 
-def _response(content: Iterator[str], content_type: str, filename: str) -> StreamingHttpResponse:
+def _response(content: Iterator[bytes], content_type: str, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = CACHE_CONTROL
@@ -89,25 +99,30 @@ def download(request: HttpRequest, dataset: str, extension: str) -> StreamingHtt
     queryset = opendata.for_campaign(build_queryset(), campaign, campaign_path)
     now = timezone.now()
     filename = opendata.dated_filename(dataset, extension, campaign, now.date())
-    # Signatories and reports are read as rows of values in one query (two for the
-    # signatories' chosen commitments), however many there are; commitments are few.
-    streamed: dict[str, Callable[[Campaign | None], Iterator[dict[str, Any]]]] = {
-        "signatories": opendata.signatory_records,
-        "reports": opendata.report_records,
-    }
+    if dataset in RENDERED:
+        # Texts the read model keeps, joined in one query (and one to count for the JSON).
+        model, csv_field, ordering = RENDERED[dataset]
+        rendered = model.objects.all()
+        if campaign is not None:
+            rendered = rendered.filter(campaign=campaign)
+        rendered = rendered.order_by(*ordering)
+        if extension == "csv":
+            texts = rendered.values_list(csv_field, flat=True).iterator(chunk_size=2000)
+            body = opendata.stream_texts(opendata.csv_head(columns), texts, "")
+            return _response(body, "text/csv; charset=utf-8", filename)
+        objects = rendered.values_list("json_record", flat=True).iterator(chunk_size=2000)
+        body = opendata.stream_json(rendered.count(), objects, generated_at=now)
+        return _response(body, "application/json; charset=utf-8", filename)
+
     if extension == "csv":
-        source = streamed[dataset](campaign) if dataset in streamed else opendata.iterate(queryset)
-        body = opendata.stream_csv(columns, rows(source))
+        body = opendata.stream_csv(columns, rows(opendata.iterate(queryset)))
         return _response(body, "text/csv; charset=utf-8", filename)
 
     # JSON texts in English, whatever the visitor's language: a download is a stable file.
-    def records() -> Iterator[dict[str, Any]]:
+    def records() -> Iterator[str]:
         with translation.override("en"):
-            if dataset in streamed:
-                yield from streamed[dataset](campaign)
-            else:
-                for obj in opendata.iterate(queryset):
-                    yield record(obj, translations=True)
+            for obj in opendata.iterate(queryset):
+                yield json.dumps(record(obj, translations=True), ensure_ascii=False)
 
     with translation.override("en"):
         count = queryset.count()

@@ -46,20 +46,28 @@ REPORT_HEADER = [
 ]
 
 
-def neutralise(value) -> str | int:
-    """A cell a spreadsheet shows as typed: formulas are defused with a leading quote."""
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
+
+
+def neutralise(value) -> str | int | float:
+    """A cell a spreadsheet shows as typed: formulas are defused with a leading quote.
+    Numbers stay numbers (a negative longitude is no formula). Text comes first: downloads
+    call this for millions of cells."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value[:1] in _TRIGGERS else value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, int):
+    if kind is int or kind is float:
         return value
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
+    if text[:1] in _TRIGGERS:
         return "'" + text
     return text
 

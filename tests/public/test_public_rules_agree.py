@@ -33,7 +33,7 @@ from django.utils import timezone
 from accounts.geo import local_today
 from campaign.models import Campaign
 from campaign.public import dashboard, projection
-from campaign.public.models import PublicSignatory, SignatoryCommitment, SignatoryReport
+from campaign.public.models import PublicReport, PublicSignatory, SignatoryCommitment, SignatoryReport
 from pledges import rules, services
 from pledges.models import Pledge
 from pledges.queries import pledge_period_rows
@@ -140,7 +140,7 @@ def test_the_read_model_holds_the_public_pledges_in_their_states(world):
     assert {name: row.reporting_state for name, row in rows.items()} == STATES
 
 
-def _read_model() -> tuple[list[dict], list[tuple], list[dict]]:
+def _read_model() -> tuple[list[dict], list[tuple], list[dict], list[dict]]:
     commitments = SignatoryCommitment.objects.order_by("signatory_id", "commitment_id")
     return (
         list(PublicSignatory.objects.order_by("pk").values()),
@@ -150,6 +150,7 @@ def _read_model() -> tuple[list[dict], list[tuple], list[dict]]:
                 "signatory_id", "campaign_id", "period_id", "is_late", "time_zone", "owed"
             )
         ),
+        list(PublicReport.objects.order_by("pk").values()),
     )
 
 
@@ -157,6 +158,8 @@ def test_the_rebuild_from_scratch_equals_what_the_changes_kept(world):
     kept = _read_model()
     assert any(status for *_ids, status in kept[1]), "the world's reports leave statuses"
     assert any(row["is_late"] for row in kept[2]), "and late reports"
+    assert all(row["csv_row"] and row["json_record"] for row in kept[0]), "and every download's texts"
+    assert kept[3], "and the reports' download texts"
     projection.rebuild()
     assert _read_model() == kept
 

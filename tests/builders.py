@@ -57,8 +57,10 @@ def signatory(
     verified_at=LONG_AGO,
     time_zone="UTC",
     signed_on=date(2020, 1, 1),
+    slug=None,
 ) -> Pledge:
-    municipality = MunicipalityFactory(name=name, country=country, latitude=lat, longitude=lon, time_zone=time_zone)
+    place = {"name": name, "country": country, "latitude": lat, "longitude": lon, "time_zone": time_zone}
+    municipality = MunicipalityFactory(**place, **({"slug": slug} if slug else {}))
     public = status in (Pledge.Status.VERIFIED, Pledge.Status.WITHDRAWN)
     pledge = Pledge.objects.create(
         campaign=campaign,

@@ -5,12 +5,14 @@ What a feature is
     campaign), read from ``PublicSignatory`` (campaign/public/models.py, kept by
     projection.py) in one query, and their campaigns' commitment codes in another. A city
     that signed two campaigns has two features at the same place, one per campaign.
-    Withdrawn pledges, drafts, submitted and rejected ones are never on the map. A
-    feature's ``id`` is the pledge's id; its properties, short because there are tens of
-    thousands of them, and nothing else::
+    Withdrawn pledges, drafts, submitted and rejected ones are never on the map. A feature
+    has no ``id`` (the map needs none: the API and the downloads carry the pledges' ids);
+    its properties, short because there are tens of thousands of them, and nothing else::
 
         n  name
-        s  slug (the city's profile is /<lang>/cities/<slug>/)
+        s  slug (the city's profile is /<lang>/cities/<slug>/), left out when it is what
+           the map's script derives from an ASCII name and the country (``derived_slug``:
+           "Mechelen", "BE" -> "mechelen-be"), as most are
         c  country, ISO 3166-1 alpha-2
         k  continent, GeoNames code: AF AS EU NA OC SA AN
         p  campaign slug
@@ -24,7 +26,7 @@ What a feature is
 
     Coordinates are ``[longitude, latitude]`` rounded to 3 decimals (about 110 m, finer than
     where a directory puts a city's point), written
-    without spaces. Features are sorted by name (case-folded), then campaign, then id.
+    without spaces. Features are sorted by name (case-folded), then campaign, then slug.
     Country names are not repeated in every feature: the map's page sends a table of them
     (``country_names``).
 
@@ -52,7 +54,7 @@ from campaign.public.models import PublicSignatory
 from pledges import rules
 from pledges.models import Pledge
 
-SCHEMA = "map-v3"  # the feature format: the view's ETag carries it
+SCHEMA = "map-v5"  # the feature format: the view's ETag carries it
 
 ON_TIME, LATE, NONE = rules.ON_TIME, rules.LATE, rules.NONE
 REPORTING_STATES = (ON_TIME, LATE, NONE)  # a signatory's (withdrawn ones are not on the map)
@@ -63,14 +65,13 @@ SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
 COUNTRY_RE = re.compile(r"^[A-Za-z]{2}$")
 
 FIELDS = (
-    "pledge_id",
     "name",
     "slug",
     "country",
     "continent",
     "campaign_slug",
     "signed_on",
-    "commitment_codes",
+    "commitment_mask",
     "reporting_state",
     "longitude",
     "latitude",
@@ -125,13 +126,13 @@ def _rows(filters: Mapping[str, str]) -> list[tuple[Any, ...]]:
     signatories = PublicSignatory.objects.filter(
         status=Pledge.Status.VERIFIED, **{COLUMNS[name]: value for name, value in filters.items() if name in COLUMNS}
     )
-    rows = list(signatories.order_by().values_list(*FIELDS))
     code = filters.get("commitment")
     if code:
-        codes_at = FIELDS.index("commitment_codes")
-        rows = [row for row in rows if code in row[codes_at]]
-    name_at, campaign_at = FIELDS.index("name"), FIELDS.index("campaign_slug")
-    rows.sort(key=lambda row: (row[name_at].casefold(), row[campaign_at], row[0]))
+        rows = [row[:-1] for row in signatories.order_by().values_list(*FIELDS, "commitment_codes") if code in row[-1]]
+    else:
+        rows = list(signatories.order_by().values_list(*FIELDS))
+    name_at, campaign_at, slug_at = FIELDS.index("name"), FIELDS.index("campaign_slug"), FIELDS.index("slug")
+    rows.sort(key=lambda row: (row[name_at].casefold(), row[campaign_at], row[slug_at]))
     return rows
 
 
@@ -153,28 +154,39 @@ def commitment_mask(chosen: list[str], codes: list[str]) -> str:
     return format(sum(bits.get(code, 0) for code in set(chosen)), "x")
 
 
+NOT_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def derived_slug(name: str, country: str) -> str | None:
+    """The slug the map's script (static/js/map.js, derivedSlug) makes of a name and a
+    country: only for ASCII names, where the two languages lower-case alike."""
+    if not name.isascii():
+        return None
+    base = NOT_SLUG_RE.sub("-", name.lower()).strip("-")
+    return f"{base}-{country.lower()}" if base else None
+
+
 def collection(filters: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The signatories that pass the filters as a compact FeatureCollection: two queries."""
     rows = _rows(filters or {})
     codes = campaign_codes({row[FIELDS.index("campaign_slug")] for row in rows})
     features: list[dict[str, Any]] = []
-    for pk, name, slug, country, continent, campaign, signed_on, chosen, state, lon, lat in rows:
+    for name, slug, country, continent, campaign, signed_on, mask, state, lon, lat in rows:
         features.append(
             {
                 "type": "Feature",
-                "id": pk,
                 "geometry": {
                     "type": "Point",
                     "coordinates": [round(lon, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)],
                 },
                 "properties": {
                     "n": name,
-                    "s": slug,
+                    **({} if slug == derived_slug(name, country) else {"s": slug}),
                     "c": country,
                     "k": continent,
                     "p": campaign,
                     "d": signed_on.isoformat() if signed_on else None,
-                    "x": commitment_mask(chosen, codes[campaign]),
+                    "x": mask,
                     "r": REPORTING_CODES.get(state, REPORTING_CODES[NONE]),
                 },
             }

@@ -41,6 +41,7 @@ class PublicSignatory(models.Model):
     withdrawn_at = models.DateTimeField(null=True)
     commitment_count = models.PositiveIntegerField()
     commitment_codes = models.JSONField(default=list)  # in the campaign's order
+    commitment_mask = models.CharField(max_length=40, default="0")  # the map's "x" (map_data.py)
 
     # its reports
     reporting_state = models.CharField(max_length=16)  # pledges.rules.REPORTING_STATES

@@ -21,7 +21,7 @@ from accounts.geo import continent_of, local_date
 from accounts.models import Municipality
 from accounts.names import country_name, normalize
 from campaign.models import Campaign, Commitment, ReportingPeriod
-from campaign.public import opendata
+from campaign.public import map_data, opendata
 from campaign.public.cache import bump_public_version
 from campaign.public.models import PublicReport, PublicSignatory, SignatoryCommitment, SignatoryReport
 from pledges import rules
@@ -68,6 +68,13 @@ def _rows(
         campaign_id__in={p["campaign_id"] for p in pledges}
     ).values_list("pk", "campaign_id", "due"):
         due_dates[campaign_id].append((pk, due))
+    campaign_codes: dict[int, list[str]] = defaultdict(list)  # in the campaign's order: the map's bits
+    for campaign_id, code in (
+        Commitment.objects.filter(campaign_id__in={p["campaign_id"] for p in pledges})
+        .order_by("order", "code")
+        .values_list("campaign_id", "code")
+    ):
+        campaign_codes[campaign_id].append(code)
     reports: dict[int, dict[int, tuple[bool, datetime | None]]] = defaultdict(dict)
     for pledge_id, period_id, late, submitted_at in ProgressReport.objects.filter(
         pledge_id__in=ids, status=ProgressReport.Status.SUBMITTED
@@ -127,6 +134,7 @@ def _rows(
                 withdrawn_at=p["withdrawn_at"] if withdrawn else None,
                 commitment_count=len(codes.get(p["pk"], [])),
                 commitment_codes=codes.get(p["pk"], []),
+                commitment_mask=map_data.commitment_mask(codes.get(p["pk"], []), campaign_codes[p["campaign_id"]]),
                 reporting_state=rules.reporting_state(
                     due_dates=campaign_due,
                     submitted={period: late for period, (late, _at) in submitted.items()},

@@ -10,7 +10,8 @@
  * address (shareable), the live count and the list beside the map; the list renders 100
  * rows at a time behind a "Show more" button, once the clusters are drawn.
  *
- * The GeoJSON is compact (campaign/public/map_data.py): properties n name, s slug,
+ * The GeoJSON is compact (campaign/public/map_data.py): properties n name, s slug (left
+ * out when derivedSlug gives it),
  * c country code, k continent, p campaign, d signed on, x chosen commitments (a bit mask in
  * hexadecimal over the campaign's codes, listed once in the collection's "commitments"),
  * r reporting code; the country names and what each reporting code stands for come in the
@@ -280,8 +281,17 @@
     return countries[code] || code;
   }
 
-  function profileUrl(slug) {
-    return config.profileUrl.replace("__slug__", encodeURIComponent(slug));
+  // A feature leaves its slug out when it is this (campaign/public/map_data.py,
+  // derived_slug): an ASCII name lower-cased, runs of other characters made one hyphen,
+  // then the country.
+  function derivedSlug(p) {
+    if (!/^[\x00-\x7f]*$/.test(p.n)) return "";
+    var base = p.n.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+    return base ? base + "-" + p.c.toLowerCase() : "";
+  }
+
+  function profileUrl(p) {
+    return config.profileUrl.replace("__slug__", encodeURIComponent(p.s || derivedSlug(p)));
   }
 
   function formatDate(iso) {
@@ -324,7 +334,7 @@
     var box = el("div", "sig-popup");
     var title = el("h3", "h6 mb-1");
     var link = el("a", "", p.n);
-    link.href = profileUrl(p.s);
+    link.href = profileUrl(p);
     if (config.embed) {
       link.target = "_blank";
       link.rel = "noopener";
@@ -344,7 +354,7 @@
     state.appendChild(stateBadge(record.state));
     box.appendChild(state);
     var more = el("a", "d-inline-block mt-2", t("See the city’s profile"));
-    more.href = profileUrl(p.s);
+    more.href = profileUrl(p);
     if (config.embed) {
       more.target = "_blank";
       more.rel = "noopener";
@@ -564,7 +574,7 @@
     var li = el("li", "map-list-item");
     var head = el("div", "d-flex justify-content-between align-items-start gap-2");
     var link = el("a", "fw-semibold", p.n);
-    link.href = profileUrl(p.s);
+    link.href = profileUrl(p);
     head.appendChild(link);
     var button = el("button", "btn btn-link btn-sm p-0 flex-shrink-0", t("Show on map"));
     button.type = "button";

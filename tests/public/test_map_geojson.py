@@ -94,6 +94,7 @@ def test_a_feature_is_compact_and_has_what_the_map_needs(client, campaign, right
         lon=4.4776543219,
         commitments=[data, rights],
         signed_on=date(2024, 3, 9),
+        slug="mechelen-be",
     )
 
     body = collection(client)
@@ -101,11 +102,9 @@ def test_a_feature_is_compact_and_has_what_the_map_needs(client, campaign, right
 
     assert feature == {
         "type": "Feature",
-        "id": pledge.pk,
         "geometry": {"type": "Point", "coordinates": [4.478, 51.026]},  # 3 decimals: about 110 m
         "properties": {
-            "n": "Mechelen",
-            "s": pledge.municipality.slug,
+            "n": "Mechelen",  # no "s": the map derives "mechelen-be" from the name and country
             "c": "BE",
             "k": "EU",
             "p": "cities-pledge",
@@ -114,8 +113,23 @@ def test_a_feature_is_compact_and_has_what_the_map_needs(client, campaign, right
             "r": "n",
         },
     }
-    assert set(feature["properties"]) == PROPERTIES
+    assert set(feature["properties"]) == PROPERTIES - {"s"}
+    assert pledge.municipality.slug == map_data.derived_slug("Mechelen", "BE")
     assert chosen_codes(body, feature) == ["RIGHTS-1", "DATA-1"]  # the campaign's order
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "slug"),
+    [
+        ("São Paulo", "BR", "sao-paulo-br"),  # not ASCII: the script does not guess
+        ("Paris", "US", "paris-tx-us"),  # told apart from another Paris
+        ("Saint-Josse-ten-Noode", "BE", "city-1"),  # a slug the campaign team chose
+    ],
+)
+def test_a_slug_the_map_cannot_derive_is_sent(client, campaign, name, country, slug):
+    signatory(campaign, name=name, country=country, slug=slug)
+    [feature] = features(client)
+    assert feature["properties"]["s"] == slug
 
 
 def test_the_body_is_written_without_spaces(client, campaign, rights):
@@ -125,7 +139,7 @@ def test_the_body_is_written_without_spaces(client, campaign, rights):
     body = client.get(URL).content
 
     assert body.startswith(b'{"type":"FeatureCollection","commitments":{"cities-pledge":[')
-    assert b'"features":[{"type":"Feature","id":' in body
+    assert b'"features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[' in body
     assert b": " not in body and b", " not in body
     assert "São Paulo".encode() in body  # UTF-8, not \\u escapes
     assert b"[-46.633,-23.551]" in body

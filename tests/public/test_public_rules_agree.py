@@ -130,10 +130,6 @@ def _build():
     return {"pledges": p, "open": open_campaign, "old": old, "now": now}
 
 
-def _name_of(world, pk):
-    return next(name for name, pledge in world["pledges"].items() if pledge.pk == pk)
-
-
 def test_the_read_model_holds_the_public_pledges_in_their_states(world):
     rows = {row.name: row for row in PublicSignatory.objects.all()}
     assert set(rows) == ON_RECORD
@@ -182,7 +178,8 @@ def test_the_counter_counts_the_signatories(client, world):
 
 def test_the_map_draws_the_signatories(client, world):
     body = client.get("/map/signatories.geojson").json()
-    assert {_name_of(world, f["id"]) for f in body["features"]} == SIGNATORIES
+    named = {(p.municipality.name, p.campaign.slug): name for name, p in world["pledges"].items()}
+    assert {named[f["properties"]["n"], f["properties"]["p"]] for f in body["features"]} == SIGNATORIES
 
 
 def test_the_api_and_the_downloads_give_the_record_and_the_states(client, world):

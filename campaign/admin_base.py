@@ -12,6 +12,8 @@ decision, so it keeps Django's own permissions.
 
 from django.contrib import admin
 
+from campaign.writes import write_batch
+
 
 class StaffAdminMixin:
     """Seen by every campaign admin: the site's gate has already decided."""
@@ -34,6 +36,12 @@ class StaffEditableMixin(StaffAdminMixin):
 
     def has_delete_permission(self, request, obj=None):
         return True
+
+    def changeform_view(self, *args, **kwargs):
+        # A campaign saved with its inline commitments and periods moves the read model
+        # once, not once per row saved (campaign/writes.py).
+        with write_batch():
+            return super().changeform_view(*args, **kwargs)
 
 
 class ReadOnlyMixin(StaffAdminMixin):

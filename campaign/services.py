@@ -6,12 +6,12 @@ import logging
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import require_campaign_admin
 from accounts.models import User
+from campaign.writes import write_batch
 
 from .models import Campaign
 
@@ -46,7 +46,7 @@ def _record(actor: User, campaign: Campaign, message: str) -> None:
     log.info("campaign %s: %s (by user %s)", campaign.pk, message, getattr(actor, "pk", None))
 
 
-@transaction.atomic
+@write_batch()
 def campaign_close(*, actor: User, campaign: Campaign, acknowledge_unverified: bool) -> Campaign:
     """Close a campaign to new signatures.
 
@@ -79,7 +79,7 @@ def campaign_close(*, actor: User, campaign: Campaign, acknowledge_unverified: b
     return campaign
 
 
-@transaction.atomic
+@write_batch()
 def campaign_open(*, actor: User, campaign: Campaign) -> Campaign:
     """Open a draft (or reopen a closed) campaign for signing."""
     require_campaign_admin(actor)
@@ -94,7 +94,7 @@ def campaign_open(*, actor: User, campaign: Campaign) -> Campaign:
     return campaign
 
 
-@transaction.atomic
+@write_batch()
 def campaign_to_draft(*, actor: User, campaign: Campaign) -> Campaign:
     """Take a campaign back to draft, hidden from the public: only while no city has
     submitted a pledge to it, since a draft campaign's signatories would vanish."""

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from accounts.models import Membership, Municipality, User
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.outbox.emails import queue_email
 from campaign.uploads import validate_pdf
+from campaign.writes import write_batch
 
 from . import rules
 from .models import (
@@ -104,7 +104,7 @@ def _email_officials(pledge: Pledge, template: str, **context: Any) -> None:
 # --- signing ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@write_batch()
 def pledge_start(*, actor: User, campaign: Campaign, municipality: Municipality) -> Pledge:
     """Open a draft for the municipality (required commitments already chosen), or return
     the pledge it already has: one pledge per municipality per campaign."""
@@ -124,7 +124,7 @@ def pledge_start(*, actor: User, campaign: Campaign, municipality: Municipality)
     return pledge
 
 
-@transaction.atomic
+@write_batch()
 def pledge_save_draft(
     *,
     actor: User,
@@ -201,7 +201,7 @@ def pledge_missing_for_submission(pledge: Pledge) -> list[str]:
     return missing
 
 
-@transaction.atomic
+@write_batch()
 def pledge_submit(*, actor: User, pledge: Pledge) -> Pledge:
     """Send the pledge to the campaign team for verification (again, after a rejection)."""
     require_official(actor, pledge.municipality_id)
@@ -223,7 +223,7 @@ def pledge_submit(*, actor: User, pledge: Pledge) -> Pledge:
     return pledge
 
 
-@transaction.atomic
+@write_batch()
 def pledge_verify(*, actor: User, pledge: Pledge) -> Pledge:
     """The campaign team checked the pledge: it becomes public at once."""
     _require_independent_admin(actor, pledge)
@@ -241,7 +241,7 @@ def pledge_verify(*, actor: User, pledge: Pledge) -> Pledge:
     return pledge
 
 
-@transaction.atomic
+@write_batch()
 def pledge_reject(*, actor: User, pledge: Pledge, reason: str) -> Pledge:
     """Send the pledge back with a reason; the officials correct and resubmit."""
     _require_independent_admin(actor, pledge)
@@ -259,7 +259,7 @@ def pledge_reject(*, actor: User, pledge: Pledge, reason: str) -> Pledge:
     return pledge
 
 
-@transaction.atomic
+@write_batch()
 def pledge_withdraw(*, actor: User, pledge: Pledge, reason: str = "") -> Pledge:
     """The city (or the campaign team) withdraws; the public record says when."""
     if not (can_act_for(actor, pledge.municipality_id) or is_campaign_admin(actor)):
@@ -318,7 +318,7 @@ def report_as_found(
     return report, [ProgressUpdate(report=report, chosen=pc) for pc in chosen]
 
 
-@transaction.atomic
+@write_batch()
 def report_open(*, actor: User, pledge: Pledge, period: ReportingPeriod) -> ProgressReport:
     """The report of a verified pledge for a period, created with one update per chosen
     commitment the first time it is saved."""
@@ -364,7 +364,7 @@ def _clean_links(links: list[str]) -> list[str]:
     return cleaned
 
 
-@transaction.atomic
+@write_batch()
 def report_save(*, actor: User, report: ProgressReport, updates: list[UpdateInput]) -> ProgressReport:
     """Save the report's content. A submitted report stays submitted: its public version
     changes only when it is submitted again."""
@@ -409,7 +409,7 @@ def report_snapshot(report: ProgressReport) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@write_batch()
 def report_submit(*, actor: User, report: ProgressReport) -> ProgressReport:
     """Submit (or correct) the report: a new version is kept each time. A first submission
     after the due date, in the municipality's own time, is marked late."""
@@ -450,7 +450,7 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(CALENDAR_TOKEN_BYTES)
 
 
-@transaction.atomic
+@write_batch()
 def calendar_reset_token(*, actor: User, pledge: Pledge) -> PledgeCalendar:
     """A new secret address of the pledge's calendar (made if it has none); the old one
     stops working at once."""

@@ -57,6 +57,7 @@ from accounts.models import Membership, MembershipEvent, Municipality, User
 from accounts.services import membership_approve, membership_request
 from campaign.celery import app
 from campaign.models import Campaign, ReportingPeriod
+from campaign.writes import write_batch
 from pledges.models import Pledge, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
 from pledges.queries import overdue_reports
 from pledges.services import (
@@ -324,7 +325,7 @@ def _stamp_last_event(pledge: Pledge, moment: datetime) -> None:
 # --- the current period, dated for the demo ---------------------------------------------
 
 
-@transaction.atomic
+@write_batch()
 def date_current_period_for_demo(campaign: Campaign, today: date | None = None) -> ReportingPeriod | None:
     """Demo-only forward/back-dating so that reminders are visible whatever day the demo runs:
     the campaign's current period (open today, or else the next one) becomes due
@@ -643,7 +644,7 @@ class CitySeeder:
         exists = Pledge.objects.filter(campaign=self.campaign, municipality=self.municipality).exists()
         return exists or self.campaign.is_signing_open(local_today(self.municipality))
 
-    @transaction.atomic
+    @write_batch()
     def run(self, demo_official: User | None) -> DemoCity:
         official, _created = self.official()
         self.join(official, role=Membership.Role.FOCAL_POINT, requested=self.started - timedelta(days=14))

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts.models import Municipality
 from campaign.public import projection
+from campaign.writes import after_writes, write_batch
 from pledges.models import Pledge, PledgeCommitment, ProgressReport, ProgressUpdate, ReportVersion
 from tests.factories import (
     CampaignFactory,
@@ -45,6 +46,7 @@ from tests.factories import (
 LONG_AGO = datetime(2020, 1, 1, 12, tzinfo=UTC)
 
 
+@write_batch()
 def signatory(
     campaign,
     *,
@@ -70,7 +72,7 @@ def signatory(
         signed_on=signed_on if public else None,
     )
     PledgeCommitment.objects.bulk_create([PledgeCommitment(pledge=pledge, commitment=c) for c in commitments])
-    projection.refresh_pledges([pledge.pk])  # bulk_create sends no signal to the read model
+    after_writes(projection.refresh_pledges, [pledge.pk])  # bulk_create sends no signal to the read model
     return pledge
 
 
@@ -87,6 +89,7 @@ def report(pledge, period, *, submitted=True, is_late=False) -> ProgressReport:
     )
 
 
+@write_batch()
 def bulk_signatories(n, campaign, commitments=(), *, offset=0, period=None):
     """n verified signatories spread over the globe, each with the given commitments and,
     when a period is given, a submitted report for every other one."""
@@ -126,7 +129,7 @@ def bulk_signatories(n, campaign, commitments=(), *, offset=0, period=None):
                 for p in pledges[::2]
             ]
         )
-    projection.refresh_pledges([p.pk for p in pledges])  # bulk writes send no signal to the read model
+    after_writes(projection.refresh_pledges, [p.pk for p in pledges])  # bulk writes send no signal to the read model
     return pledges
 
 
@@ -138,6 +141,7 @@ def report_content(*updates):
     return {"updates": [{"commitment_id": c.pk, "code": c.code, "status": s, "narrative": "x"} for c, s in updates]}
 
 
+@write_batch()
 def report_with_versions(pledge, period, *, late=False, versions=(), status="submitted"):
     r = ProgressReport.objects.create(
         pledge=pledge, period=period, status=status, is_late=late, version=len(versions), submitted_at=timezone.now()
@@ -147,6 +151,7 @@ def report_with_versions(pledge, period, *, late=False, versions=(), status="sub
     return r
 
 
+@write_batch()
 def pledge_for_city(campaign, city, status="verified", signed_on=None, commitments=()):
     """A pledge of an existing municipality; verified 400 days ago if verified or withdrawn."""
     p = Pledge.objects.create(
@@ -157,10 +162,11 @@ def pledge_for_city(campaign, city, status="verified", signed_on=None, commitmen
         verified_at=timezone.now() - timedelta(days=400) if status in ("verified", "withdrawn") else None,
     )
     PledgeCommitment.objects.bulk_create([PledgeCommitment(pledge=p, commitment=c) for c in commitments])
-    projection.refresh_pledges([p.pk])  # bulk_create sends no signal to the read model
+    after_writes(projection.refresh_pledges, [p.pk])  # bulk_create sends no signal to the read model
     return p
 
 
+@write_batch()
 def bulk_world(n: int):
     """n verified signatories with two commitments and a submitted report each, in bulk."""
     today = timezone.localdate()
@@ -214,13 +220,14 @@ def bulk_world(n: int):
             for r in reports
         ]
     )
-    projection.refresh_pledges([p.pk for p in pledges])  # bulk writes send no signal to the read model
+    after_writes(projection.refresh_pledges, [p.pk for p in pledges])  # bulk writes send no signal to the read model
     return campaign
 
 
 # --- the API's bulk signatories -------------------------------------------------------------
 
 
+@write_batch()
 def add_signatories(campaign, commitments, period, start: int, n: int):
     now = timezone.now()
     cities = Municipality.objects.bulk_create(
@@ -272,7 +279,7 @@ def add_signatories(campaign, commitments, period, start: int, n: int):
         )
         for r in reports
     )
-    projection.refresh_pledges([p.pk for p in pledges])  # bulk writes send no signal to the read model
+    after_writes(projection.refresh_pledges, [p.pk for p in pledges])  # bulk writes send no signal to the read model
 
 
 # --- the open data world (API and downloads) -------------------------------------------------
@@ -298,6 +305,7 @@ FIRST_VERSION_TEXT = "first version of the narrative"
 CORRECTED_TEXT = "corrected narrative, version two"
 
 
+@write_batch()
 def make_pledge(campaign, municipality, status, commitments=(), *, official=None, verified_at=None, **extra):
     now = timezone.now()
     if verified_at is None and status in ("verified", "withdrawn"):
@@ -325,6 +333,7 @@ def make_pledge(campaign, municipality, status, commitments=(), *, official=None
     return pledge
 
 
+@write_batch()
 def submit_report(pledge, period, narratives, *, is_late=False, live_narrative=None):
     """A submitted report with one version per narrative; the live updates then say
     ``live_narrative`` (an edit never submitted) if given."""
@@ -366,6 +375,7 @@ def submit_report(pledge, period, narratives, *, is_late=False, live_narrative=N
     return report
 
 
+@write_batch()
 def build_open_data_world() -> dict:
     campaign = CampaignFactory(slug="cities-pledge", title_en="Cities pledge", title_fr="Engagement des villes")
     hidden = CampaignFactory(slug="secret-draft", status="draft", title_en="Not published yet")

@@ -24,6 +24,7 @@ from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.public import map_data, opendata
 from campaign.public.cache import bump_public_version
 from campaign.public.models import PublicReport, PublicSignatory, SignatoryCommitment, SignatoryReport
+from campaign.writes import after_writes
 from pledges import rules
 from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
 
@@ -234,14 +235,6 @@ def _render_downloads(rows: list[PublicSignatory]) -> None:
     )
 
 
-def refresh_campaign(campaign_id: int) -> None:
-    refresh_pledges(Pledge.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True))
-
-
-def refresh_municipality(municipality_id: int) -> None:
-    refresh_pledges(Pledge.objects.filter(municipality_id=municipality_id).values_list("pk", flat=True))
-
-
 def rebuild(*, now: datetime | None = None) -> int:
     """Every row again from scratch. Returns how many public signatories there are."""
     with transaction.atomic():
@@ -261,27 +254,30 @@ def refresh_due(*, now: datetime | None = None) -> int:
 
 
 # --- receivers: the write model changed (connected in apps.py) --------------------------------
+# Each asks for the refresh of the pledges it touches through after_writes: at once outside a
+# write batch, once for the whole change inside one (the services open one). A campaign or a
+# municipality names its pledges when it is saved, so that they join the same refresh.
 
 
 def on_pledge_saved(sender: Any, instance: Pledge, **kwargs: Any) -> None:
-    refresh_pledges([instance.pk])
+    after_writes(refresh_pledges, [instance.pk])
 
 
 def on_pledge_part_saved(sender: Any, instance: PledgeCommitment | ProgressReport, **kwargs: Any) -> None:
-    refresh_pledges([instance.pledge_id])
+    after_writes(refresh_pledges, [instance.pledge_id])
 
 
 def on_report_version_saved(sender: Any, instance: ReportVersion, **kwargs: Any) -> None:
-    refresh_pledges([instance.report.pledge_id])
+    after_writes(refresh_pledges, [instance.report.pledge_id])
 
 
 def on_municipality_saved(sender: Any, instance: Municipality, **kwargs: Any) -> None:
-    refresh_municipality(instance.pk)
+    after_writes(refresh_pledges, Pledge.objects.filter(municipality_id=instance.pk).values_list("pk", flat=True))
 
 
 def on_campaign_saved(sender: Any, instance: Campaign, **kwargs: Any) -> None:
-    refresh_campaign(instance.pk)
+    after_writes(refresh_pledges, Pledge.objects.filter(campaign_id=instance.pk).values_list("pk", flat=True))
 
 
 def on_campaign_part_saved(sender: Any, instance: Commitment | ReportingPeriod, **kwargs: Any) -> None:
-    refresh_campaign(instance.campaign_id)
+    after_writes(refresh_pledges, Pledge.objects.filter(campaign_id=instance.campaign_id).values_list("pk", flat=True))

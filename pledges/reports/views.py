@@ -4,7 +4,6 @@ in pledges/services.py check permissions, validate and record history."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import approved_municipality_ids, verified_email_required
 from accounts.geo import local_today
 from campaign.models import Commitment
+from campaign.writes import write_batch
 from pledges import services
 from pledges.access import access_period_of_pledge, access_pledge_as_official, access_report_version
 from pledges.models import Pledge, ProgressReport, ProgressUpdate
@@ -102,7 +102,7 @@ def report_edit(request, pledge_pk, period_pk):
         formset = UpdateFormSet(request.POST, updates=updates, submitting=action == "submit")
         if action_form.is_valid() and formset.is_valid():
             try:
-                with transaction.atomic():
+                with write_batch():
                     services.report_save(actor=request.user, report=report, updates=formset.to_inputs())
                     if action == "submit":
                         services.report_submit(actor=request.user, report=report)

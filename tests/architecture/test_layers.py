@@ -3,7 +3,7 @@
 From the bottom up (a module may import its own layer and the layers below it, never one
 above):
 
-    project    campaign/ settings, celery, wsgi, health, storage, uploads, context processors
+    project    campaign/ settings, celery, wsgi, health, storage, uploads, writes, context processors
     outbox     campaign/outbox/         email delivery; knows nothing of pledges
     accounts   accounts/                users, municipalities, memberships, access helpers
     campaign   campaign/ models, admin, services, translation: the campaign domain

@@ -41,6 +41,9 @@ ZONES = [
     "America/Chicago",
     "America/Los_Angeles",
     "Pacific/Honolulu",
+    # Kiritimati and Honolulu are 24 hours apart: without a zone after them, no day splits
+    # the zones for half an hour every evening (UTC) around their 09:00.
+    "Pacific/Pago_Pago",
 ]
 LANGUAGES = ["en", "fr", "es"]
 MARGIN = timedelta(minutes=15)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from campaign.models import Campaign, Commitment, ReportingPeriod
+from campaign.writes import write_batch
 
 CATALOGUE = Path(settings.BASE_DIR) / "seeds" / "data" / "commitments.json"
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -41,7 +41,7 @@ def _campaign_fields(data: dict) -> dict:
     }
 
 
-@transaction.atomic
+@write_batch()
 def load_catalogue(*, campaign_slug: str | None = None, path: Path = CATALOGUE) -> dict:
     """Create or update the campaign, its reporting periods and its commitments.
 

@@ -17,7 +17,7 @@ Chromium and prints:
   brotli quality 9), per feature too; then what Chromium was sent (encoded / decoded);
 
 - time from navigation start to the first clustered render (every marker handed to
-  markercluster with chunkedLoading and drawn), read from map.js's window.cfmMap timings,
+  Supercluster and the clusters of the view drawn), read from map.js's window.cfmMap timings,
   and, independently of map.js, from a requestAnimationFrame poll started before any script
   runs: the first frame with an icon on the map, and the first whose icons (clusters
   counted by their number) account for every signatory;

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import environ
 import xstatic.pkg.leaflet
-import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -231,13 +230,13 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Front-end libraries come from Python packages, never copied into the repository:
-# Leaflet and its clustering plugin from XStatic, served under static/leaflet/ and
-# static/leaflet-markercluster/.
+# Front-end libraries come from packages, never copied into the repository: Leaflet from
+# XStatic (static/leaflet/), Supercluster from npm (package-lock.json, installed by
+# scripts/setup into node_modules/; static/supercluster/).
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
-    ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+    ("supercluster", BASE_DIR / "node_modules" / "supercluster" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))

@@ -23,7 +23,7 @@ def get_private_storage():
 
 def _without_source_maps(patterns):
     """Django's manifest storage rewrites `sourceMappingURL` comments and fails when the
-    map is missing; some packaged front-end libraries (Leaflet.markercluster) mention maps
+    map is missing; some packaged front-end libraries mention maps
     they do not ship. Maps are a debugging aid, so their references are left untouched."""
     kept = []
     for extension, rules in patterns:

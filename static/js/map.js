@@ -3,10 +3,10 @@
  * (templates/campaign/embed_map.html).
  *
  * Reads its settings from the JSON element #map-config, fetches the GeoJSON once (the page
- * preloads it), builds every marker in one pass (one shared icon per reporting state; a
- * popup is bound to a marker only when it is first opened, and built each time it opens)
- * and hands them to Leaflet.markercluster with chunkedLoading, so that tens of thousands of
- * signatories never block the page for long. Filters refilter in the browser, update the
+ * preloads it), indexes the signatories shown with Supercluster (once per filter) and draws
+ * only the clusters and markers of the view, at each move: tens of thousands of signatories
+ * never block the page for long. A marker is made when first drawn (one shared icon per
+ * reporting state), and its popup when first opened (built each time it opens). Filters refilter in the browser, update the
  * address (shareable), the live count and the list beside the map; the list renders 100
  * rows at a time behind a "Show more" button, once the clusters are drawn.
  *
@@ -20,8 +20,7 @@
  * When map tiles cannot load, the container's background colour and a light graticule
  * stand in and the markers still show.
  *
- * For measurement: window.cfmMap exposes the Leaflet map, the cluster group, the zoom
- * clustering stops at (lonelyFrom, and firstLonelyZoom(markers) for tests) and timings
+ * For measurement: window.cfmMap exposes the Leaflet map, the layer of markers, the index and timings
  * (firstRenderMs, lastRenderMs); the map element gets data-rendered="true" and the
  * document a "cfm:map-rendered" event each time the clusters have been drawn.
  */
@@ -106,147 +105,145 @@
     });
   });
 
-  var CLUSTER_RADIUS = 50;
-  var clusters = null;
+  // Clusters from Supercluster: an index of the visible signatories, built once per filter
+  // in a fraction of a second, asked for the clusters of the view at each move.
+  var CLUSTER_RADIUS = 50; // pixels at every zoom, as Leaflet counts them (256-pixel tiles)
+  var MAX_ZOOM = 18;
+  var index = null;
+  var layer = L.featureGroup().addTo(map);
+  var drawn = new Map(); // a record, or "c" + cluster id -> its marker on the map
+  var spread = null; // the cluster at the deepest zoom spread out in a ring (one place, several pledges)
+  window.cfmMap.layer = layer;
 
-  // The cluster group is made once the data is in, since how deep it clusters depends on it.
-  function startClusters(records) {
-    var lonelyFrom = firstLonelyZoom(records);
-    clusters = L.markerClusterGroup({
-      chunkedLoading: true,
-      // Chunks short enough to stay under the 50 ms of a long task, and no pause between
-      // them: the page paints and answers input in the gaps.
-      chunkInterval: 40,
-      chunkDelay: 0,
-      showCoverageOnHover: false,
-      maxClusterRadius: CLUSTER_RADIUS,
-      disableClusteringAtZoom: lonelyFrom,
-      // With no two markers within the radius from lonelyFrom on, no cluster of the full
-      // tree reaches the deepest zoom, so none would spiderfy: a click zooms in, as it did.
-      spiderfyOnMaxZoom: lonelyFrom === null,
-      iconCreateFunction: function (cluster) {
-        var n = cluster.getChildCount();
-        var size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 46 : 52;
-        return L.divIcon({
-          html: "<div><span>" + n + "</span></div>",
-          className: "marker-cluster marker-cluster-cfm",
-          iconSize: L.point(size, size),
-        });
-      },
-      chunkProgress: function (processed, total) {
-        // (0 of 0 when the empty group joins the map: nothing drawn yet.) Markercluster
-        // draws the clusters right after this last call, in the same task: count them
-        // drawn after it.
-        if (total > 0 && processed >= total) {
-          Promise.resolve().then(rendered);
-        }
-      },
+  function clusterIcon(n) {
+    var size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 46 : 52;
+    return L.divIcon({
+      html: "<div><span>" + n + "</span></div>",
+      className: "marker-cluster marker-cluster-cfm",
+      iconSize: L.point(size, size),
     });
-    clusters.on("click", firstOpen);
-    clusters.on("keypress", function (e) {
-      if (e.originalEvent && e.originalEvent.keyCode === 13) {
-        firstOpen(e);
+  }
+
+  function clusterMarker(feature) {
+    var n = feature.properties.point_count;
+    var c = feature.geometry.coordinates;
+    var marker = L.marker(L.latLng(c[1], c[0]), {
+      icon: clusterIcon(n),
+      title: fmt(nt("%s signatory here: open to see it", "%s signatories here: open to see them", n), [n]),
+      keyboard: true,
+    });
+    marker.clusterId = feature.properties.cluster_id;
+    return marker;
+  }
+
+  function markerOf(record) {
+    if (!record.marker) {
+      record.marker = L.marker(record.latlng, {
+        icon: icons[record.state] || icons.none,
+        title: record.p.n + ", " + countryName(record.p.c),
+        keyboard: true,
+      });
+      record.marker.record = record;
+    }
+    return record.marker;
+  }
+
+  // The markers of the view: what is new is added, what has gone is removed.
+  function redraw() {
+    if (!index) {
+      return;
+    }
+    var zoom = Math.round(map.getZoom());
+    var bounds = map.getBounds();
+    var found = index.getClusters([bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()], zoom);
+    var next = new Map();
+    for (var i = 0; i < found.length; i++) {
+      var feature = found[i];
+      if (!feature.properties.cluster) {
+        var record = feature.properties;
+        var marker = markerOf(record);
+        marker.setLatLng(record.latlng); // (back from a ring)
+        next.set(record, marker);
+      } else if (spread && spread.id === feature.properties.cluster_id && zoom === spread.zoom) {
+        ring(feature, next);
+      } else {
+        var key = "c" + feature.properties.cluster_id;
+        next.set(key, drawn.get(key) || clusterMarker(feature));
+      }
+    }
+    drawn.forEach(function (marker, key) {
+      if (next.get(key) !== marker) {
+        layer.removeLayer(marker);
       }
     });
-    map.addLayer(clusters);
-    window.cfmMap.clusters = clusters;
-    window.cfmMap.lonelyFrom = lonelyFrom;
-  }
-  window.cfmMap.firstLonelyZoom = function (markers) {
-    return firstLonelyZoom(markers.map(function (marker) { return { marker: marker }; }));
-  };
-
-  // Markercluster builds its tree from the map's deepest zoom up, one level at a time, and
-  // the deep levels, where every marker stands alone, cost it the most. From the first zoom
-  // at which no two markers are within the cluster radius (pixel distances double with each
-  // zoom, so none are deeper either) the full tree holds single markers only: clustering is
-  // disabled from there, which draws the same clusters and markers at every zoom, sooner.
-  // Null (cluster at every zoom) when some markers stay close at the deepest zoom, such as
-  // a city that signed two campaigns.
-  function firstLonelyZoom(records) {
-    var n = records.length;
-    var low = Math.floor(map.getMinZoom()) + 1;
-    var high = Math.ceil(map.getMaxZoom());
-    if (!n || !isFinite(high)) {
-      return null;
-    }
-    var xs = new Float64Array(n);
-    var ys = new Float64Array(n);
-    for (var i = 0; i < n; i++) {
-      var point = map.project(records[i].marker.getLatLng(), 0);
-      xs[i] = point.x;
-      ys[i] = point.y;
-    }
-    // A little over the radius, so that rounding never calls a pair apart that is not.
-    var reach = CLUSTER_RADIUS * 1.01;
-
-    // The squared distance (in zoom-0 pixels) of the closest pair within the radius at this
-    // zoom, or Infinity when no two markers are that close.
-    function closestWithin(zoom) {
-      var cell = reach / Math.pow(2, zoom);
-      var best = cell * cell;
-      var found = Infinity;
-      var grid = new Map();
-      for (var i = 0; i < n; i++) {
-        var cx = Math.floor(xs[i] / cell);
-        var cy = Math.floor(ys[i] / cell);
-        for (var dx = -1; dx <= 1; dx++) {
-          for (var dy = -1; dy <= 1; dy++) {
-            var near = grid.get((cx + dx) * 4194304 + (cy + dy));
-            if (near) {
-              for (var k = 0; k < near.length; k++) {
-                var ddx = xs[near[k]] - xs[i];
-                var ddy = ys[near[k]] - ys[i];
-                var d = ddx * ddx + ddy * ddy;
-                if (d <= best && d < found) {
-                  found = d;
-                }
-              }
-            }
-          }
-        }
-        var key = cx * 4194304 + cy;
-        var here = grid.get(key);
-        if (here) {
-          here.push(i);
-        } else {
-          grid.set(key, [i]);
-        }
+    next.forEach(function (marker, key) {
+      if (drawn.get(key) !== marker) {
+        layer.addLayer(marker);
       }
-      return found;
-    }
-
-    // One look at a middle zoom finds the closest pair if any is within the radius there;
-    // the zoom from which it is apart follows from its distance.
-    var middle = Math.max(low, Math.min(high, 10));
-    var closest = closestWithin(middle);
-    var zoom;
-    if (closest === Infinity) {
-      for (zoom = middle; zoom > low && closestWithin(zoom - 1) === Infinity; zoom--) {
-        // lonely further out too
-      }
-      return zoom;
-    }
-    if (closest === 0) {
-      return null;
-    }
-    zoom = Math.floor(Math.log2(reach / Math.sqrt(closest))) + 1;
-    while (zoom <= high && Math.sqrt(closest) * Math.pow(2, zoom) <= reach) {
-      zoom++; // (rounding of the logarithm)
-    }
-    return zoom > high ? null : Math.max(zoom, low);
+    });
+    drawn = next;
+    rendered();
   }
+
+  // Pledges at one place (a city in two campaigns) never part by zooming: at the deepest
+  // zoom their cluster opens into a ring of their markers around it.
+  function ring(feature, next) {
+    var leaves = index.getLeaves(feature.properties.cluster_id, Infinity);
+    var c = feature.geometry.coordinates;
+    var centre = map.latLngToLayerPoint(L.latLng(c[1], c[0]));
+    var radius = 24 + 4 * leaves.length;
+    leaves.forEach(function (leaf, i) {
+      var angle = (2 * Math.PI * i) / leaves.length - Math.PI / 2;
+      var marker = markerOf(leaf.properties);
+      marker.setLatLng(map.layerPointToLatLng(centre.add([radius * Math.cos(angle), radius * Math.sin(angle)])));
+      next.set(leaf.properties, marker);
+    });
+  }
+
+  // A cluster zooms in to where it parts, or spreads out when it never does.
+  function openCluster(marker) {
+    var zoom = index.getClusterExpansionZoom(marker.clusterId);
+    if (zoom <= MAX_ZOOM) {
+      map.setView(marker.getLatLng(), zoom);
+      return;
+    }
+    if (map.getZoom() < MAX_ZOOM) {
+      map.setView(marker.getLatLng(), MAX_ZOOM, { animate: false });
+    }
+    spread = { id: marker.clusterId, zoom: Math.round(map.getZoom()) };
+    redraw();
+  }
+
+  map.on("moveend", redraw);
+  map.on("zoomstart", function () {
+    spread = null;
+  });
 
   // A marker gets its popup the first time it is opened (click, or Enter on it); from then
   // on Leaflet's own handlers open and close it, as for a popup bound from the start.
   function firstOpen(e) {
     var marker = e.layer;
-    if (!marker || marker.getPopup() || !marker.record) {
+    if (!marker) {
+      return;
+    }
+    if (marker.clusterId !== undefined) {
+      L.DomEvent.stop(e);
+      openCluster(marker);
+      return;
+    }
+    if (marker.getPopup() || !marker.record) {
       return;
     }
     L.DomEvent.stop(e);
     popupFor(marker).openPopup();
   }
+
+  layer.on("click", firstOpen);
+  layer.on("keypress", function (e) {
+    if (e.originalEvent && e.originalEvent.keyCode === 13) {
+      firstOpen(e);
+    }
+  });
 
   function popupFor(marker) {
     if (!marker.getPopup()) {
@@ -383,24 +380,24 @@
     return n;
   }
 
-  // One record per feature: its properties, its reporting state, its marker (whose
-  // ``record`` leads back to it, for the popup).
+  // One record per feature: its properties, its reporting state and place; its marker is
+  // made the first time it is drawn (markerOf), and leads back to it for the popup.
   function build(features) {
-    var i, f, p, c, state, marker, record;
+    var i, f, p, c;
     records = new Array(features.length);
     for (i = 0; i < features.length; i++) {
       f = features[i];
       p = f.properties;
       c = f.geometry.coordinates;
-      state = reportingCodes[p.r] || "none";
-      marker = L.marker(L.latLng(c[1], c[0]), {
-        icon: icons[state] || icons.none,
-        title: p.n + ", " + countryName(p.c),
-        keyboard: true,
-      });
-      record = { p: p, state: state, marker: marker };
-      marker.record = record;
-      records[i] = record;
+      records[i] = {
+        p: p,
+        state: reportingCodes[p.r] || "none",
+        latlng: L.latLng(c[1], c[0]),
+        marker: null,
+      };
+      // What the index holds: the record as the point's properties, so that a point it
+      // returns (a new object) leads back to its record.
+      records[i].point = { type: "Feature", geometry: f.geometry, properties: records[i] };
     }
   }
 
@@ -465,17 +462,14 @@
   function apply(options) {
     var filters = currentFilters();
     var next = records.filter(function (r) { return matches(r, filters); });
-    var previous = visible;
     visible = next;
     // The list follows once the clusters are drawn (rendered()): the map comes first.
     listPending = !!listElement;
+    index = null; // (no drawing from the last index while the view moves to the new one)
     if (options && options.fit && next.length) {
       fitTo(next);
     }
-    update(previous, next);
-    if (!next.length) {
-      rendered();
-    }
+    update(next);
     if (countElement) {
       countElement.textContent = fmt(
         nt("Showing %s signatory", "Showing %s signatories", visible.length),
@@ -490,45 +484,21 @@
     }
   }
 
-  function markersOf(list) {
-    var markers = new Array(list.length);
-    for (var i = 0; i < list.length; i++) {
-      markers[i] = list[i].marker;
-    }
-    return markers;
-  }
-
-  // Hand markercluster only the difference when it is small; start afresh when most go.
-  // (No "layeradd" event per marker: nothing listens to it.)
-  function update(previous, next) {
-    var shown = previous.length;
-    if (!shown) {
-      clusters.addLayers(markersOf(next), true);
-      return;
-    }
-    var wanted = new Set(next);
-    var leaving = previous.filter(function (r) { return !wanted.has(r); });
-    if (leaving.length > shown / 2) {
-      clusters.clearLayers();
-      clusters.addLayers(markersOf(next), true);
-      return;
-    }
-    var had = new Set(previous);
-    var coming = next.filter(function (r) { return !had.has(r); });
-    if (leaving.length) {
-      clusters.removeLayers(markersOf(leaving));
-    }
-    if (coming.length) {
-      clusters.addLayers(markersOf(coming), true);
-    } else {
-      rendered();
-    }
+  // A new index for the signatories shown, then the view drawn from it afresh.
+  function update(next) {
+    index = new Supercluster({ radius: CLUSTER_RADIUS, extent: 256, minZoom: 0, maxZoom: MAX_ZOOM });
+    index.load(next.map(function (r) { return r.point; }));
+    window.cfmMap.index = index;
+    spread = null;
+    layer.clearLayers();
+    drawn = new Map();
+    redraw();
   }
 
   function fitTo(list) {
     var south = 90, west = 180, north = -90, east = -180, ll, i;
     for (i = 0; i < list.length; i++) {
-      ll = list[i].marker.getLatLng();
+      ll = list[i].latlng;
       if (ll.lat < south) south = ll.lat;
       if (ll.lat > north) north = ll.lat;
       if (ll.lng < west) west = ll.lng;
@@ -546,10 +516,27 @@
     renderMore();
   }
 
+  // To the first zoom (from this one) at which the signatory stands alone, or to the
+  // deepest with its place's ring open, then its popup.
   function showOnMap(record) {
-    clusters.zoomToShowLayer(record.marker, function () {
-      popupFor(record.marker).openPopup();
-    });
+    var c = record.point.geometry.coordinates;
+    var around = [c[0] - 1e-6, c[1] - 1e-6, c[0] + 1e-6, c[1] + 1e-6];
+    var zoom = Math.round(map.getZoom());
+    function alone(z) {
+      return index.getClusters(around, z).some(function (f) { return f.properties === record; });
+    }
+    while (zoom < MAX_ZOOM && !alone(zoom)) {
+      zoom++;
+    }
+    map.setView(record.latlng, zoom, { animate: false });
+    if (!drawn.has(record)) {
+      var cluster = index.getClusters(around, zoom).filter(function (f) { return f.properties.cluster; })[0];
+      if (cluster) {
+        spread = { id: cluster.properties.cluster_id, zoom: zoom };
+        redraw();
+      }
+    }
+    popupFor(markerOf(record)).openPopup();
   }
 
   function renderMore() {
@@ -634,7 +621,6 @@
       timings.parsedMs = performance.now();
       commitmentCodes = data.commitments || {};
       build(data.features || []);
-      startClusters(records);
       timings.builtMs = performance.now();
       fillCountries();
       apply({ fit: true });

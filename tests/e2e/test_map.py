@@ -3,7 +3,6 @@
 Tiles are refused on purpose (the test network is closed anyway): the markers must still show.
 """
 
-import random
 import re
 from datetime import date
 
@@ -119,8 +118,6 @@ def test_map_clusters_filters_and_list(map_page, shoot, world):
         )
         == 1
     )
-    # No two of these cities are close at the deepest zooms: clustering stops where they part.
-    assert 2 <= page.evaluate("window.cfmMap.lonelyFrom") <= 18
     # Country names from the page's table: in the filter (by name) and in the list.
     countries = page.locator("#filter-country option").all_inner_texts()
     assert countries[0] == "All countries"
@@ -215,16 +212,24 @@ def twice(transactional_db):
     )
 
 
-def test_a_city_in_two_campaigns_spiderfies_and_markers_answer_the_keyboard(map_page, twice):
+def test_a_city_in_two_campaigns_opens_in_a_ring_and_clusters_and_markers_answer_the_keyboard(map_page, twice):
     page = map_page
     page.goto("/en/map/")
     wait_rendered(page)
-    assert page.evaluate("window.cfmMap.lonelyFrom") is None  # close at every zoom: no shortcut
+    # A cluster answers the keyboard: it is named, and Enter zooms to where it parts.
+    page.evaluate("window.cfmMap.map.setView([48, 4.6], 3, {animate: false})")
+    three = page.locator("#signatory-map .marker-cluster", has_text="3")
+    expect(three).to_have_attribute("title", "3 signatories here: open to see them")
+    zoom = page.evaluate("window.cfmMap.map.getZoom()")
+    three.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => window.cfmMap.map.getZoom() > {zoom}")
+    expect(page.locator("#signatory-map .marker-cluster", has_text="2")).to_have_count(1)  # Lyon apart
 
     page.evaluate("window.cfmMap.map.setView([51.03, 4.48], 18, {animate: false})")
     pair = page.locator("#signatory-map .marker-cluster", has_text="2")
     expect(pair).to_have_count(1)  # (once the clusters of the zoom before have gone)
-    pair.click()  # the deepest zoom: spread out
+    pair.click()  # the deepest zoom: their markers in a ring around the place
     markers = page.locator('#signatory-map .leaflet-marker-icon[title="Mechelen, Belgium"]')
     expect(markers).to_have_count(2)
 
@@ -238,61 +243,4 @@ def test_a_city_in_two_campaigns_spiderfies_and_markers_answer_the_keyboard(map_
     markers.nth(1).click()
     expect(popup).to_contain_text({"Cities pledge": "Regions pledge", "Regions pledge": "Cities pledge"}[first])
     expect(popup).to_contain_text("Signed on May 4, 2021" if first == "Cities pledge" else "Signed on January 1, 2020")
-    assert page.errors == []
-
-
-# Builds, in the page, the cluster tree of the same markers twice (at every zoom, and with
-# clustering disabled from the first zoom at which no two are within the radius) and returns,
-# for each zoom, the clusters of each (each as the sorted indices of its markers).
-SAME_CLUSTERS = """(points) => {
-  const make = () => points.map(([lat, lon]) => L.marker([lat, lon]));
-  const lonely = window.cfmMap.firstLonelyZoom(make());
-  function tree(options) {
-    const element = document.createElement("div");
-    element.style.cssText = "position:absolute;left:-5000px;width:800px;height:600px";
-    document.body.appendChild(element);
-    const map = L.map(element, {minZoom: 1, maxZoom: 18}).setView([25, 10], 2);
-    const markers = make();
-    const index = new Map(markers.map((marker, i) => [marker, i]));
-    const group = L.markerClusterGroup(Object.assign({maxClusterRadius: 50, animate: false}, options));
-    map.addLayer(group);
-    group.addLayers(markers);
-    const levels = {};
-    (function walk(cluster) {
-      if (cluster._zoom >= 1) {
-        const members = cluster.getAllChildMarkers().map((marker) => index.get(marker)).sort((a, b) => a - b);
-        (levels[cluster._zoom] = levels[cluster._zoom] || []).push(members.join(","));
-      }
-      cluster._childClusters.forEach(walk);
-    })(group._topClusterLevel);
-    map.remove();
-    element.remove();
-    const byZoom = [];
-    for (let zoom = 1; zoom <= 18; zoom++) byZoom.push((levels[zoom] || []).sort());
-    return byZoom;
-  }
-  const full = tree({});
-  const quick = lonely === null ? full : tree({disableClusteringAtZoom: lonely, spiderfyOnMaxZoom: false});
-  return {lonely, full, quick};
-}"""
-
-
-def test_clustering_stops_where_no_two_markers_are_close_and_draws_the_same_clusters(map_page, transactional_db):
-    page = map_page
-    page.goto("/en/map/")
-    wait_rendered(page)
-    rng = random.Random(5)
-    spread = [(rng.uniform(-55, 70), rng.uniform(-170, 170)) for _ in range(3000)]
-    # Neighbours that part at about zoom 12 and at zoom 16, a tight group in a city.
-    near = [(50.85, 4.35), (50.8575, 4.3575), (48.8566, 2.3522), (48.8570, 2.3526), (40.4168, -3.7038)]
-    near += [(40.4168 + i * 0.002, -3.7038 + i * 0.002) for i in range(1, 6)]
-
-    for points in (spread, spread + near, near):
-        found = page.evaluate(SAME_CLUSTERS, points)
-        assert found["lonely"] is not None and 2 <= found["lonely"] <= 18
-        assert found["quick"] == found["full"]
-        assert all(not clusters for clusters in found["full"][found["lonely"] - 1 :])  # single markers only
-
-    same_place = page.evaluate(SAME_CLUSTERS, [*near, near[0]])
-    assert same_place["lonely"] is None
     assert page.errors == []

@@ -51,7 +51,7 @@ def test_map_page_in_each_language(client, campaign, settings, language, title, 
     assert 'value="RIGHTS-1"' in html
     assert 'value="EU"' in html and 'value="on_time"' in html
     assert f'src="/{language}/jsi18n/"' in html
-    assert "/static/leaflet/leaflet.js" in html and "/static/leaflet-markercluster/leaflet.markercluster.js" in html
+    assert "/static/leaflet/leaflet.js" in html and "/static/supercluster/supercluster.min.js" in html
     assert "/static/js/map.js" in html
     assert 'role="status" aria-live="polite"' in html
     assert f'href="/{language}/embed/"' in html

@@ -7,12 +7,12 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.outbox.emails import queue_email
 from campaign.uploads import validate_pdf
-from campaign.writes import write_batch
 
 from .access import require_campaign_admin, require_official
 from .models import Invitation, Membership, MembershipEvent, Municipality, User
@@ -21,7 +21,7 @@ from .names import ascii_fold
 log = logging.getLogger(__name__)
 
 
-@write_batch()
+@transaction.atomic
 def user_update_preferences(*, actor: User, user: User, full_name: str, preferred_language: str) -> User:
     """A user changes their own name and language; nobody else may."""
     if actor.pk != user.pk:
@@ -57,7 +57,7 @@ def email_domain_matches(email: str, municipality: Municipality) -> bool:
     return bool(name) and name in squeezed
 
 
-@write_batch()
+@transaction.atomic
 def membership_request(
     *,
     actor: User,
@@ -126,7 +126,7 @@ def _require_not_own(actor: User, membership: Membership) -> None:
         raise PermissionDenied(_("Another campaign admin must decide on your own request."))
 
 
-@write_batch()
+@transaction.atomic
 def membership_approve(*, actor: User, membership: Membership) -> Membership:
     require_campaign_admin(actor)
     membership = _lock_membership(membership)
@@ -146,7 +146,7 @@ def membership_approve(*, actor: User, membership: Membership) -> Membership:
     return membership
 
 
-@write_batch()
+@transaction.atomic
 def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Membership:
     require_campaign_admin(actor)
     reason = (reason or "").strip()
@@ -172,7 +172,7 @@ def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Me
     return membership
 
 
-@write_batch()
+@transaction.atomic
 def membership_revoke(*, actor: User, membership: Membership, reason: str = "") -> Membership:
     """An admin ends someone's right to act for a municipality. Their past actions stay."""
     require_campaign_admin(actor)
@@ -189,7 +189,7 @@ def membership_revoke(*, actor: User, membership: Membership, reason: str = "") 
     return membership
 
 
-@write_batch()
+@transaction.atomic
 def invitation_send(
     *, actor: User, municipality: Municipality, email: str, role: str, is_handover: bool = False
 ) -> Invitation:
@@ -231,7 +231,7 @@ def invitation_send(
     return invitation
 
 
-@write_batch()
+@transaction.atomic
 def invitation_accept(*, actor: User, token: str) -> Membership:
     """The invited person, signed in with the invited address, joins the municipality.
     A hand-over also ends the inviting official's membership: the history stays."""

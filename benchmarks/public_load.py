@@ -127,7 +127,7 @@ def environment(folder: Path) -> dict[str, str]:
         "BENCH_STATIC_ROOT": str(folder / "static"),
         "CACHE_DIR": str(folder / "cache"),  # when DEBUG is off and there is no Redis: shared by the workers
         "MEDIA_ROOT": str(folder / "media"),
-        "PRIVATE_MEDIA_ROOT": str(folder / "media" / "private"),
+        "PRIVATE_MEDIA_ROOT": str(folder / "private-media"),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }

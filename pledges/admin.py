@@ -4,6 +4,8 @@ a reason, so it lives in the staff work queue (/staff/pledges/<id>/). What offic
 enter is shown, not edited: they change it through the site, which keeps the history."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -36,6 +38,16 @@ class PledgeAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     inlines = [PledgeCommitmentInline, PledgeEventInline]
     actions = ["verify_selected"]
+    # The council resolution is private: a link to the view that checks who asks, never
+    # the file's own address (private files have none).
+    exclude = ["resolution"]
+    readonly_fields = ["council_resolution"]
+
+    @admin.display(description=_("council resolution (PDF)"))
+    def council_resolution(self, obj):
+        if not obj.resolution:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("pledges:resolution", args=[obj.pk]), _("Download"))
 
     @admin.action(description=_("Verify the selected pledges"))
     def verify_selected(self, request, queryset):

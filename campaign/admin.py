@@ -92,10 +92,18 @@ class CampaignAdminForm(forms.ModelForm):
             "signing_closes",
             "reporting_cadence",
             "reminder_offsets",
+            "texts_adopted_on",
+            "target_horizon_years",
         ]
+
+    # Left empty, the sense limits of pledges' dates take the model's defaults.
+    DEFAULTED_FIELDS = ("texts_adopted_on", "target_horizon_years")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.DEFAULTED_FIELDS:
+            if name in self.fields:
+                self.fields[name].required = False
         self.unverified = campaign_unverified_pledge_count(campaign=self.instance) if self.instance.pk else 0
         if self.unverified:
             self.fields["acknowledge_unverified"].label = ngettext(
@@ -111,6 +119,9 @@ class CampaignAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in self.DEFAULTED_FIELDS:
+            if name in self.fields and cleaned.get(name) in (None, "") and not self.has_error(name):
+                cleaned[name] = Campaign._meta.get_field(name).get_default()
         if self.instance.pk and self.closes_campaign and self.unverified and not cleaned.get("acknowledge_unverified"):
             self.add_error(
                 "acknowledge_unverified",
@@ -256,6 +267,7 @@ class CampaignAdmin(StaffEditableMixin, TranslationAdmin):
                     ("signing_opens", "signing_closes"),
                     "reporting_cadence",
                     "reminder_offsets",
+                    ("texts_adopted_on", "target_horizon_years"),
                 ]
             },
         ),

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -22,6 +23,12 @@ SDG_TARGET_RE = re.compile(r"^(?P<goal>\d{1,2})\.(?:\d{1,2}|[a-c])$")
 GCM_OBJECTIVES = range(1, 24)  # the Global Compact for Migration has 23 objectives
 NUA_PARAGRAPHS = range(1, 176)  # the New Urban Agenda has 175 paragraphs
 COMMITMENT_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
+
+# The Mechelen Declaration, the text the pledge builds on, came out of the Global Conference
+# on Cities and Migration held in Mechelen on 16 and 17 November 2017.
+MECHELEN_DECLARATION_DATE = date(2017, 11, 16)
+DEFAULT_TARGET_HORIZON_YEARS = 10
+MAX_TARGET_HORIZON_YEARS = 50
 
 
 def validate_reminder_offsets(value):
@@ -126,6 +133,20 @@ class Campaign(models.Model):
     )
     reporting_cadence = models.CharField(
         _("reporting cadence"), max_length=16, choices=Cadence.choices, default=Cadence.ANNUAL
+    )
+    texts_adopted_on = models.DateField(
+        _("reference texts adopted on"),
+        default=MECHELEN_DECLARATION_DATE,
+        help_text=_(
+            "The day the texts the pledge builds on were adopted (the Mechelen Declaration: 16 November 2017). "
+            "A council decision dated earlier is refused."
+        ),
+    )
+    target_horizon_years = models.PositiveSmallIntegerField(
+        _("target horizon (years)"),
+        default=DEFAULT_TARGET_HORIZON_YEARS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TARGET_HORIZON_YEARS)],
+        help_text=_("Cities set each target date at most this many years ahead."),
     )
     reminder_offsets = models.JSONField(
         _("reminder offsets"),

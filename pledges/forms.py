@@ -2,15 +2,21 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Commitment
-from campaign.uploads import MAX_DOCUMENT_BYTES
+from campaign.uploads import MAX_DOCUMENT_BYTES, PDF_ERROR_CODES
 
 from .services import ChosenCommitment
-
-# Codes that campaign.uploads.validate_pdf raises: they belong next to the file input.
-PDF_ERROR_CODES = {"too_large", "not_pdf", "broken_pdf", "empty_pdf"}
+from .validators import (
+    STATEMENT_MAX_LENGTH,
+    council_decision_window,
+    date_errors,
+    target_date_window,
+    validate_statement,
+)
 
 
 class DateInput(forms.DateInput):
@@ -53,16 +59,29 @@ class PledgeForm(forms.Form):
             "officials can open it. If the page shows an error, choose the file again: browsers do not keep it."
         ),
     )
+    # No maxlength on the box: a browser would cut a pasted text without a word. The page
+    # counts (static/js/char-count.js) and the validator refuses, keeping the text.
     statement = forms.CharField(
         label=_("Public statement"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("A few sentences shown on your city's public page: why your city signs."),
+        validators=[validate_statement],
+        widget=forms.Textarea(attrs={"rows": 5, "data-char-limit": STATEMENT_MAX_LENGTH}),
     )
 
-    def __init__(self, *args, commitments, **kwargs):
+    def __init__(self, *args, commitments, pledge, **kwargs):
         super().__init__(*args, **kwargs)
+        self.pledge = pledge
         self.commitments = list(commitments)
+        self.fields["statement"].help_text = gettext(
+            "A few sentences shown on your city's public page: why your city signs. At most %(limit)s characters."
+        ) % {"limit": STATEMENT_MAX_LENGTH}
+        earliest, latest = council_decision_window(pledge.campaign, pledge.municipality)
+        decision = self.fields["council_decision_date"]
+        decision.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+        decision.help_text = gettext(
+            "The day the municipal council approved the pledge: not before %(earliest)s, nor in the future."
+        ) % {"earliest": date_format(earliest)}
+        target_latest = target_date_window(pledge.campaign, pledge.municipality)[1]
         for commitment in self.commitments:
             self.fields[f"chosen_{commitment.pk}"] = forms.BooleanField(
                 label=_("We take on %(code)s: %(title)s") % {"code": commitment.code, "title": commitment.title},
@@ -77,8 +96,12 @@ class PledgeForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_("What your city will achieve, in its own words."),
             )
+            # Only the horizon is known before the decision date is: "min" would be a guess.
             self.fields[f"target_date_{commitment.pk}"] = forms.DateField(
-                label=_("Target date for %(code)s") % {"code": commitment.code}, required=False, widget=DateInput()
+                label=_("Target date for %(code)s") % {"code": commitment.code},
+                required=False,
+                widget=DateInput(attrs={"max": target_latest.isoformat()}),
+                help_text=gettext("At the latest %(latest)s.") % {"latest": date_format(target_latest)},
             )
         if self.is_bound:
             # A locked box is ticked whatever was sent.
@@ -112,6 +135,15 @@ class PledgeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        target_fields = [f"target_date_{c.pk}" for c in self.commitments]
+        errors = date_errors(
+            campaign=self.pledge.campaign,
+            municipality=self.pledge.municipality,
+            council_decision_date=cleaned.get("council_decision_date"),
+            target_dates={name: cleaned.get(name) for name in target_fields},
+        )
+        for name, error in errors.items():
+            self.add_error(name, error)
         for commitment in self.commitments:
             if cleaned.get(f"chosen_{commitment.pk}"):
                 continue

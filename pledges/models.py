@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.storage import get_private_storage
 
+from .validators import validate_statement
+
 
 def resolution_upload_to(instance, filename):
     # The stored name never reuses the uploaded one: it is not trusted.
@@ -44,7 +46,12 @@ class Pledge(models.Model):
         blank=True,
         max_length=300,
     )
-    statement = models.TextField(_("public statement"), blank=True)
+    statement = models.TextField(
+        _("public statement"),
+        blank=True,
+        validators=[validate_statement],
+        help_text=_("A few sentences shown on the city's public page."),
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")

@@ -37,6 +37,7 @@ from .models import (
     ProgressUpdate,
     ReportVersion,
 )
+from .validators import date_errors, validate_statement
 
 log = logging.getLogger(__name__)
 
@@ -136,15 +137,31 @@ def pledge_save_draft(
     chosen: list[ChosenCommitment],
     resolution: "UploadedFile[bytes] | None" = None,  # a string: UploadedFile is generic only in the stubs
 ) -> Pledge:
-    """Save what the official typed. Required commitments stay chosen whatever is sent."""
+    """Save what the official typed. Required commitments stay chosen whatever is sent.
+    Refused (ValidationError by field: "council_decision_date", "statement", "resolution",
+    "target_date_<commitment id>") when a date or the statement fails pledges/validators.py
+    or the resolution fails campaign.uploads.validate_pdf."""
     require_official(actor, pledge.municipality_id)
     pledge = _lock_pledge(pledge)
     if not pledge.is_editable:
         raise ValidationError(_("This pledge has been submitted and can no longer be edited."))
-    if council_decision_date and council_decision_date > local_today(pledge.municipality):
-        raise ValidationError({"council_decision_date": _("The council decision cannot be in the future.")})
+    errors: dict[str, Any] = date_errors(
+        campaign=pledge.campaign,
+        municipality=pledge.municipality,
+        council_decision_date=council_decision_date,
+        target_dates={f"target_date_{item.commitment.pk}": item.target_date for item in chosen},
+    )
+    try:
+        validate_statement(statement)
+    except ValidationError as exc:
+        errors["statement"] = exc
     if resolution is not None:
-        validate_pdf(resolution)
+        try:
+            validate_pdf(resolution)
+        except ValidationError as exc:
+            errors["resolution"] = exc
+    if errors:
+        raise ValidationError(errors)
 
     campaign_commitments = {c.pk: c for c in pledge.campaign.commitments.all()}
     wanted = {}

@@ -7,7 +7,7 @@ Deny by default: a pledge an official may not see answers 404, whatever id is tr
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from accounts.access import access_municipality_as_official, can_act_for, municipalities_of, verified_email_required
 from campaign.models import Campaign
+from campaign.storage import private_download
 
 from . import rules, services
 from .access import access_pledge_as_official, access_pledge_private
@@ -186,7 +187,7 @@ class PledgeEditView(OfficialMixin, View):
         pledge = access_pledge_as_official(request.user, pk)
         if not pledge.is_editable:
             return redirect("pledges:preview", pk=pledge.pk)
-        form = PledgeForm(initial=PledgeForm.initial_for(pledge), commitments=self.commitments(pledge))
+        form = PledgeForm(initial=PledgeForm.initial_for(pledge), commitments=self.commitments(pledge), pledge=pledge)
         return self.render_form(request, pledge, form)
 
     def post(self, request, pk):
@@ -194,7 +195,7 @@ class PledgeEditView(OfficialMixin, View):
         if not pledge.is_editable:
             messages.error(request, _("This pledge has been submitted and can no longer be edited."))
             return redirect("pledges:preview", pk=pledge.pk)
-        form = PledgeForm(request.POST, request.FILES, commitments=self.commitments(pledge))
+        form = PledgeForm(request.POST, request.FILES, commitments=self.commitments(pledge), pledge=pledge)
         if form.is_valid():
             try:
                 pledge = services.pledge_save_draft(
@@ -329,16 +330,11 @@ class ResolutionDownloadView(OfficialMixin, View):
         pledge = access_pledge_private(request.user, pk)
         if not pledge.resolution:
             raise Http404
+        filename = f"resolution-{pledge.municipality.slug}-{pledge.campaign.slug}.pdf"
         try:
             services.record_document_download(actor=request.user, pledge=pledge)
-            handle = pledge.resolution.open("rb")
+            return private_download(pledge.resolution, filename)
         except PermissionDenied as exc:
             raise Http404 from exc
         except FileNotFoundError as exc:
             raise Http404 from exc
-        filename = f"resolution-{pledge.municipality.slug}-{pledge.campaign.slug}.pdf"
-        response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response

@@ -1,10 +1,12 @@
 """The admin's one permission rule.
 
 The admin site lets in campaign admins only: campaign/urls.py sets its gate to
-``accounts.access.is_campaign_admin`` (and the MFA middleware stands before it). Past that
-gate every campaign admin sees every record: the product does not use Django's per-model
-permissions (accounts/access.py says why). Records whose changes belong to a service are
-read-only here and change through admin actions that call the service.
+``accounts.access.is_campaign_admin``, which also demands the second factor when
+STAFF_REQUIRE_MFA is on (the MFA middleware, a courtesy in front of that gate, sends staff
+without one to set it up). Past that gate every campaign admin sees every record: the
+product does not use Django's per-model permissions (accounts/access.py says why). Records
+whose changes belong to a service are read-only here and change through admin actions that
+call the service.
 
 The one exception is the User admin (accounts/admin.py): who is staff is a superuser's
 decision, so it keeps Django's own permissions.

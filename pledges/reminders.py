@@ -81,8 +81,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone, translation
 
+from accounts.access import campaign_admins, is_campaign_admin
 from accounts.geo import zone_named
-from accounts.models import Membership, User
+from accounts.models import Membership
 from campaign.models import Campaign, ReportingPeriod
 from campaign.outbox.emails import queue_email
 
@@ -502,7 +503,9 @@ def digest_context(work: dict, *, language: str, day: date) -> dict:
 
 
 def digest_recipients():
-    return User.objects.filter(is_staff=True, is_active=True).order_by("pk")
+    """The campaign team as the access layer defines it: staff without a second factor, when
+    one is required, are not sent the private names and pledges the digest lists."""
+    return campaign_admins()
 
 
 def send_daily_digests(now: datetime | None = None, *, dispatch: Dispatch) -> ScanResult:
@@ -544,9 +547,10 @@ def deliver_digest(log_id: int, now: datetime | None = None) -> str:
             return row.status
         recipient = row.recipient
         work = waiting_work()
-        if not (recipient.is_active and recipient.is_staff) or not waiting_total(work):
+        still_admin = is_campaign_admin(recipient)
+        if not still_admin or not waiting_total(work):
             row.status = DigestLog.Status.CANCELLED
-            row.error = "Nothing waits any more." if recipient.is_staff else "The recipient is no longer staff."
+            row.error = "Nothing waits any more." if still_admin else "The recipient is no longer a campaign admin."
             row.save(update_fields=["status", "error"])
             return row.status
         queue_email(

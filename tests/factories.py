@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 from pypdf import PdfWriter
 
@@ -36,8 +37,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """A staff account. ``StaffFactory(totp=True)`` also activates a TOTP authenticator, the
+    second factor that staff power needs when STAFF_REQUIRE_MFA is on (off in the tests
+    unless a test turns it on)."""
+
     is_staff = True
     email = factory.Sequence(lambda n: f"admin{n}@example.org")
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        if create and extracted:
+            give_totp(obj)
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
@@ -139,6 +149,11 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     invited_by = factory.SubFactory(UserFactory)
     is_handover = False
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+def give_totp(user):
+    """An activated TOTP authenticator, as after scanning the QR code and typing a code."""
+    return TOTP.activate(user, generate_totp_secret())
 
 
 def add_confirmed_address(user, email):

@@ -1,5 +1,6 @@
 """The campaign team's work queue: approve officials, verify pledges, see overdue reports,
-export. Staff only (the middleware also demands MFA when STAFF_REQUIRE_MFA is on).
+export. Campaign admins only (``staff_required``: with STAFF_REQUIRE_MFA on, staff without a
+second factor are sent to set one up).
 
 Every change goes through the services, one item at a time, each in its own transaction:
 a bulk action reports how many succeeded and which failed and why.

@@ -97,3 +97,14 @@ def test_command_digest_option(staff_admin, submitted_pledge_a, capsys, mailoutb
         call_command("send_due_reminders", "--digest")
     assert "sent      digest" in capsys.readouterr().out
     assert len(mailoutbox) == 1
+
+
+def test_staff_without_a_second_factor_get_no_digest_when_one_is_required(
+    submitted_pledge_a, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    """The digest names applicants and pledges under review: staff power, so MFA-bound."""
+    settings.STAFF_REQUIRE_MFA = True
+    with_totp = StaffFactory(email="admin-totp@campaign.org", totp=True)
+    StaffFactory(email="admin-no-mfa@campaign.org")
+    run(django_capture_on_commit_callbacks)
+    assert [m.to[0] for m in mailoutbox] == [with_totp.email]

@@ -84,7 +84,7 @@ class MunicipalityAutocompleteWidget(forms.Widget):
             ' autocomplete="off" spellcheck="false" placeholder="{placeholder}" data-role="input"{text_attrs}>'
             '<ul id="{id}_listbox" role="listbox" aria-label="{listbox_label}"'
             ' class="list-group position-absolute w-100 shadow-sm municipality-autocomplete-listbox"'
-            ' style="z-index: 1000; max-height: 20rem; overflow-y: auto;" hidden></ul>'
+            " hidden></ul>"  # its height and stacking: static/css/site.css (CSP allows no style attribute)
             '<div class="visually-hidden" role="status" aria-live="polite" data-role="status"></div>'
             "</div>",
             url=self.get_search_url(),

@@ -9,7 +9,8 @@
 - ``/<lang>/map/``: the map with filters and the list beside it (static/js/map.js).
 - ``/<lang>/embed/``: the snippets to copy, with a live preview.
 - ``/<lang>/embed/counter/`` and ``/<lang>/embed/map/``: the only pages other sites may
-  frame (no X-Frame-Options, ``Content-Security-Policy: frame-ancestors *``).
+  frame (no X-Frame-Options; their Content-Security-Policy says ``frame-ancestors *``:
+  campaign/security_headers.py reads the exemption).
 """
 
 from __future__ import annotations
@@ -155,7 +156,6 @@ def embeddable(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
-        response["Content-Security-Policy"] = "frame-ancestors *"
         response.setdefault("Cache-Control", EMBED_CACHE_CONTROL)
         return response
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import staff_required
 from campaign.outbox.models import EmailCategory, EmailDelivery
+from campaign.security_headers import email_preview_policy
 from pledges.announcements import services
 from pledges.announcements.fanout import announcement_recipients
 from pledges.announcements.forms import AnnouncementForm
@@ -78,6 +79,7 @@ def announcement_edit(request, pk: int):
 
 @staff_required
 @require_GET
+@email_preview_policy
 def announcement_detail(request, pk: int):
     announcement = get_object_or_404(Announcement.objects.select_related("campaign", "author", "sent_by"), pk=pk)
     languages = dict(settings.LANGUAGES)

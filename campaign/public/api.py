@@ -8,6 +8,10 @@ records are built by the same functions as the downloads at /data/, so both say 
 Every list is paginated (``page``, ``page_size`` up to 200), filtered with django-filter and
 ordered with the database id as the last key, so that paging is stable. A page costs the
 same number of queries whatever the number of rows (see tests/public/test_api_queries.py).
+
+Parameters are taken as the schema states them: an unknown ``lang``, a value of the wrong type
+or out of range, or a typed parameter left empty is refused with 400, the body naming it. The
+rate limits and the errors the schema documents are in api_manners.py.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, cast
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError as FormValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseBase
@@ -23,9 +29,10 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import BasePagination, PageNumberPagination
+from rest_framework.request import Request
 
 from accounts.geo import CONTINENTS
 from accounts.models import Municipality
@@ -45,10 +52,39 @@ else:
 # --- shared pieces --------------------------------------------------------------------------
 
 
+# Database ids are 64-bit (BigAutoField); GeoNames ids fit PositiveIntegerField.
+MAX_ID = 2**63 - 1
+MAX_GEONAMES_ID = 2**31 - 1
+
+
 class OpenDataPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int | None:
+        # DRF falls back to the default on a page_size it cannot read: the schema says an
+        # integer of at least 1, so anything else is refused (larger ones are capped at 200).
+        asked = request.query_params.get(self.page_size_query_param)
+        if asked is None:
+            return self.page_size
+        value = int(asked) if asked.isascii() and asked.isdigit() else 0
+        if value < 1:
+            raise serializers.ValidationError({self.page_size_query_param: [_("Give a whole number of 1 or more.")]})
+        return min(value, self.max_page_size)
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        if request.query_params.get(self.page_query_param) == "":
+            raise serializers.ValidationError({self.page_query_param: [_("Give a whole number of 1 or more.")]})
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = str(_("Results per page: 50 unless given, at most 200."))
+        return parameters
 
 
 LANG_PARAMETER = OpenApiParameter(
@@ -64,7 +100,11 @@ LANG_PARAMETER = OpenApiParameter(
 
 
 def requested_language(request: HttpRequest) -> str:
-    asked = (request.GET.get("lang") or "").strip().lower()
+    """?lang= when it is one of ours, else the Accept-Language header's, else English.
+
+    An unknown ?lang= is refused by the views (OpenDataViewMixin.initial): here it only
+    falls back, so that the refusal itself is written in a language the client reads."""
+    asked = request.GET.get("lang") or ""
     if asked in opendata.LANGUAGE_CODES:
         return asked
     try:
@@ -91,23 +131,84 @@ class OpenDataViewMixin(_OpenDataViewBase):
         patch_vary_headers(response, ["Accept-Language"])
         return response
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        asked = request.query_params.get("lang")
+        if asked is not None and asked not in opendata.LANGUAGE_CODES:
+            raise serializers.ValidationError(
+                {"lang": [_("Unknown language: use one of %(codes)s.") % {"codes": ", ".join(opendata.LANGUAGE_CODES)}]}
+            )
+
     def get_serializer_context(self) -> dict[str, Any]:
         context = cast("dict[str, Any]", super().get_serializer_context())  # a dict at run time
         context["now"] = timezone.now()
         return context
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false (1 or 0); anything else is refused instead of being ignored."""
+
+    widget = forms.TextInput
+    spellings = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # None: not given
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.spellings[str(value).lower()]
+        except KeyError:
+            raise FormValidationError(_("Use true or false."), code="invalid") from None
+
+    def validate(self, value: Any) -> None:
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):  # type: ignore[misc]
+    field_class = StrictBooleanField
+
+
+class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]
+    """An id: a whole number from 1, never a decimal (NumberFilter would round 1.5 to 1)."""
+
+    field_class = forms.IntegerField
+
+
+def id_filter(field_name: str, label: StrOrPromise, maximum: int = MAX_ID) -> IdFilter:
+    filter_ = IdFilter(field_name=field_name, label=label, min_value=1, max_value=maximum)
+    # The schema from the filter itself: drf-spectacular reads a foreign key's id as "number".
+    return extend_schema_field({"type": "integer", "minimum": 1, "maximum": maximum, "description": label})(filter_)
+
+
 def _day_start(value: date) -> datetime:
     return datetime.combine(value, time.min, tzinfo=UTC)
 
 
-class CountryContinentFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no types
+class OpenDataFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no types
+    """A parameter given empty is refused unless it is free text: django-filter would ignore
+    ``?since=`` or ``?status=`` and answer everything, when the client meant something."""
+
+    def is_valid(self) -> bool:
+        valid = bool(super().is_valid())
+        for name, filter_ in self.filters.items():
+            if self.data.get(name) == "" and not isinstance(filter_, django_filters.CharFilter):
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
+                valid = False
+        return valid
+
+
+class CountryContinentFilterSet(OpenDataFilterSet):
     """country and continent on ``municipality_path``."""
 
     municipality_path = "municipality__"
 
-    country = django_filters.CharFilter(
-        method="filter_country", label=_("ISO 3166-1 alpha-2 country code, such as BE."), max_length=2
+    country = extend_schema_field(
+        {"type": "string", "maxLength": 2, "description": _("ISO 3166-1 alpha-2 country code, such as BE.")}
+    )(
+        django_filters.CharFilter(
+            method="filter_country", label=_("ISO 3166-1 alpha-2 country code, such as BE."), max_length=2
+        )
     )
     continent = django_filters.ChoiceFilter(
         method="filter_continent",
@@ -311,8 +412,8 @@ class SignatoryFilter(CountryContinentFilterSet):
         field_name="municipality__kind", choices=Municipality.Kind.choices, label=_("The kind of government.")
     )
     commitment = django_filters.CharFilter(method="filter_commitment", label=_("Chose this commitment (a code)."))
-    municipality = django_filters.NumberFilter(field_name="municipality_id", label=_("A municipality's id."))
-    geonames_id = django_filters.NumberFilter(field_name="municipality__geonames_id", label=_("A GeoNames id."))
+    municipality = id_filter("municipality_id", _("A municipality's id."))
+    geonames_id = id_filter("municipality__geonames_id", _("A GeoNames id."), MAX_GEONAMES_ID)
     since = django_filters.DateFilter(method="filter_since", label=_("Verified on or after this day (YYYY-MM-DD)."))
     ordering = _ordering_filter(
         {
@@ -338,17 +439,17 @@ class SignatoryFilter(CountryContinentFilterSet):
         return queryset.filter(verified_at__gte=_day_start(value))
 
 
-class CommitmentFilter(django_filters.FilterSet):  # type: ignore[misc]
+class CommitmentFilter(OpenDataFilterSet):
     campaign = django_filters.CharFilter(field_name="campaign__slug", label=_("A campaign's slug."))
     theme = django_filters.ChoiceFilter(choices=Commitment.Theme.choices, label=_("A theme's code."))
-    required = django_filters.BooleanFilter(field_name="is_required", label=_("true or false."))
+    required = StrictBooleanFilter(field_name="is_required", label=_("true or false."))
 
     class Meta:
         model = Commitment
         fields = ["campaign", "theme", "required"]
 
 
-class CampaignFilter(django_filters.FilterSet):  # type: ignore[misc]
+class CampaignFilter(OpenDataFilterSet):
     status = django_filters.ChoiceFilter(
         choices=[(s.value, s.value) for s in opendata.PUBLIC_CAMPAIGN_STATUSES], label=_("open or closed.")
     )
@@ -362,12 +463,10 @@ class ReportFilter(CountryContinentFilterSet):
     municipality_path = "report__pledge__municipality__"
 
     campaign = django_filters.CharFilter(field_name="report__pledge__campaign__slug", label=_("A campaign's slug."))
-    period = django_filters.NumberFilter(field_name="report__period_id", label=_("A reporting period's id."))
-    pledge = django_filters.NumberFilter(field_name="report__pledge_id", label=_("A signatory (pledge) id."))
-    municipality = django_filters.NumberFilter(
-        field_name="report__pledge__municipality_id", label=_("A municipality's id.")
-    )
-    late = django_filters.BooleanFilter(field_name="report__is_late", label=_("true: only late reports."))
+    period = id_filter("report__period_id", _("A reporting period's id."))
+    pledge = id_filter("report__pledge_id", _("A signatory (pledge) id."))
+    municipality = id_filter("report__pledge__municipality_id", _("A municipality's id."))
+    late = StrictBooleanFilter(field_name="report__is_late", label=_("true: only late reports."))
     since = django_filters.DateFilter(
         method="filter_since", label=_("Submitted (this version) on or after this day (YYYY-MM-DD).")
     )

@@ -23,6 +23,7 @@ from campaign.public.api import (
     CountryContinentFilterSet,
     OpenDataViewMixin,
     PublicMunicipalitySerializer,
+    StrictBooleanFilter,
 )
 from pledges.models import Pledge
 
@@ -73,8 +74,8 @@ class MunicipalitySearchView(APIView):
                 "search",
                 OpenApiTypes.STR,
                 OpenApiParameter.QUERY,
-                required=True,
-                description=_("The beginning of a name, at least two letters."),
+                required=False,
+                description=_("The beginning of a name, at least two letters; without it, an empty list."),
                 examples=[OpenApiExample("Malines", value="Malines")],
             ),
         ],
@@ -142,7 +143,7 @@ class MunicipalityFilter(CountryContinentFilterSet):
     municipality_path = ""
 
     kind = django_filters.ChoiceFilter(choices=Municipality.Kind.choices, label=_("The kind of government."))
-    has_signed = django_filters.BooleanFilter(
+    has_signed = StrictBooleanFilter(
         method="filter_has_signed", label=_("true: only municipalities with a verified pledge; false: only others.")
     )
     campaign = django_filters.CharFilter(

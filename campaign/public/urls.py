@@ -5,15 +5,19 @@ mounted without one (what machines fetch: the map data, downloads and the API).
 
 The pages people read, their chart CSVs and the map's GeoJSON are served finished from the
 cache to visitors without a session (``finished_response``, campaign/public/cache.py); the
-GeoJSON is open to other sites on every answer, the cache's 304s included. The API (DRF)
-and the open-data downloads (streamed) are not cached here.
+GeoJSON is open to other sites on every answer, the cache's 304s included. The API's
+router routes (DRF) are cached too; the open-data downloads (streamed) are not. Every API
+address and download counts against the client's rate limit, in front of the cache
+(api_manners.py); other sites may read them (CORS_URLS_REGEX, settings.py).
 """
 
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import api, api_municipalities, campaigns, dashboard_views, map_views, opendata_views, signatories
+from campaign.security_headers import api_docs_policy, redoc_policy
+
+from . import api, api_manners, api_municipalities, campaigns, dashboard_views, map_views, opendata_views, signatories
 from .cache import finished_response
 
 # Browsers ask again on each load (answered 304 from the cache, without a query), so a change,
@@ -52,11 +56,12 @@ router.register("commitments", api.CommitmentViewSet, basename="api-commitment")
 router.register("reports", api.ReportViewSet, basename="api-report")
 
 # The API's answers are finished pages too, one per kind asked for (JSON, or the browsable
-# HTML): a launch day's readers cost no query once warm.
+# HTML): a launch day's readers cost no query once warm. The rate limit goes in front of
+# the cache, so that the answers it serves count too (api_manners.py).
 api_page = finished_response(negotiates=True)
 for route in router.urls:
     if isinstance(route, URLPattern):
-        route.callback = api_page(route.callback)
+        route.callback = api_manners.rate_limited(api_page(route.callback))
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("municipalities/", api_municipalities.MunicipalitySearchView.as_view(), name="api-municipality-search"),
@@ -72,14 +77,28 @@ api_patterns: list[URLPattern | URLResolver] = [
     ),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script from this same address (?script):
+    # no inline script. Both pages write <style> elements at run time, so they alone add
+    # 'unsafe-inline' to style-src, ReDoc a blob: worker (campaign/security_headers.py);
+    # scripts stay 'self'.
+    path(
+        "docs/",
+        api_docs_policy(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     # drf-spectacular's own ReDoc template loads Google Fonts: ours leaves them out.
     path(
         "redoc/",
-        SpectacularRedocView.as_view(url_name="api-schema", template_name="public/api_redoc.html"),
+        redoc_policy(SpectacularRedocView.as_view(url_name="api-schema", template_name="public/api_redoc.html")),
         name="api-redoc",
     ),
 ]
+for route in api_patterns:
+    if isinstance(route, URLPattern):
+        route.callback = api_manners.rate_limited(route.callback)
+# Any other address under /api/v1/ ending in a slash (an id that is no number...): JSON 404.
+# Without the slash, CommonMiddleware still redirects to the address with it.
+api_patterns.append(re_path(r"^.*/$", api_manners.rate_limited(api_manners.address_not_found)))
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
@@ -89,7 +108,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     re_path(
         r"^data/(?P<dataset>signatories|commitments|reports)\.(?P<extension>csv|json)$",
-        opendata_views.download,
+        api_manners.rate_limited(opendata_views.download),
         name="opendata-download",
     ),
     path("api/v1/", include(api_patterns)),

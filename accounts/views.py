@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView
 
-from campaign.storage import private_storage
-from campaign.uploads import validate_pdf
+from campaign.storage import private_download, private_storage
+from campaign.uploads import is_document_error, validate_pdf
 
 from .access import access_membership_letter, access_municipality_as_official, verified_email_required
 from .forms import HandoverForm, InvitationForm, MembershipRequestForm, PreferencesForm
@@ -120,7 +120,7 @@ def membership_request_view(request):
             except PermissionDenied as exc:
                 form.add_error(None, ValidationError(str(exc)))
             except ValidationError as exc:
-                if getattr(exc, "code", None) in ("not_pdf", "broken_pdf", "empty_pdf", "too_large"):
+                if is_document_error(exc):
                     form.add_error("evidence_letter", exc)
                 else:
                     form.add_error(None, exc)
@@ -312,12 +312,8 @@ def invitation_view(request, token: str):
 def membership_letter_view(request, pk: int):
     """The evidence letter: for the campaign team and the person who uploaded it, nobody else."""
     membership = access_membership_letter(request.user, pk)
+    filename = f"letter-{membership.municipality.slug or membership.municipality_id}-{membership.pk}.pdf"
     try:
-        handle = membership.evidence_letter.open("rb")
+        return private_download(membership.evidence_letter, filename)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    filename = f"letter-{membership.municipality.slug or membership.municipality_id}-{membership.pk}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

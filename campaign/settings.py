@@ -5,10 +5,13 @@ One module, driven by the environment. A fresh clone runs with no environment at
 ALLOWED_HOSTS, the same module is the production configuration.
 """
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 import xstatic.pkg.leaflet
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +54,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
+    "csp",
     # Ours, from the bottom up: each imports only those above it in this list.
     "campaign.outbox",
     "accounts",
@@ -61,8 +66,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, as django-cors-headers asks, so that the answers of the middleware below (a
+    # redirect, a refusal) carry the CORS headers too; only for CORS_URLS_REGEX (--- API).
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Oversized bodies and impossible addresses are refused before anything reads them.
+    "campaign.request_guard.RequestGuardMiddleware",
+    # A request stuck on a frozen database is cut loose (campaign/deadline.py).
+    "campaign.deadline.RequestDeadlineMiddleware",
+    # After whitenoise (static files need neither header), before everything else: the
+    # policy goes on every page, the ones served finished from the cache included.
+    "campaign.security_headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    # After CSRF, auth and messages: keeps a long form posted after its session ended.
+    "campaign.kept_forms.KeptFormMiddleware",
 ]
 
 ROOT_URLCONF = "campaign.urls"
@@ -99,22 +117,50 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Time-outs, so that an unreachable or frozen database costs a request seconds, not a worker
+# (campaign/deadline.py, README "Outages"): connecting gives up after DATABASE_CONNECT_TIMEOUT
+# seconds; on a connection of the web server, a statement is cancelled after
+# DATABASE_STATEMENT_TIMEOUT seconds (wsgi.py sets it; Celery and commands run without one,
+# a migration may take longer); a request that has waited REQUEST_DEADLINE seconds on a server
+# that no longer answers at all has its connection cut.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=0)
+REQUEST_DEADLINE = env.float("REQUEST_DEADLINE", default=15)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    if DATABASE_STATEMENT_TIMEOUT:
+        _db_options["options"] = (
+            f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)} "
+            f"-c idle_in_transaction_session_timeout={int(DATABASE_STATEMENT_TIMEOUT * 3000)}"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker, tasks -------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-            },
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="pledges"),
-        }
+
+
+def redis_cache_settings(location: str) -> dict:
+    """The cache on Redis, as production has it (the tests use it too)."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {
+            # Unreachable Redis is a miss, never an error: no page fails because of a cache
+            # (campaign/cache_backend.py also skips Redis for a few seconds after a failure,
+            # so a frozen server costs one time-out, not one per lookup).
+            "CLIENT_CLASS": "campaign.cache_backend.SkippingClient",
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="pledges"),
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache_settings(REDIS_URL)}
 elif DEBUG:
     # One process, one memory: enough for the development server and the tests.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -129,12 +175,14 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "cache")),
             # Pages x languages x encodings: room for a campaign's public side, culled beyond.
-            "OPTIONS": {"MAX_ENTRIES": 3000},
+            "OPTIONS": {"MAX_ENTRIES": 6000},
         }
     }
 # Finished public pages (campaign/public/cache.py) are kept this many seconds at most, a day
 # at most; a change bumps their version sooner.
 PUBLIC_CACHE_TIMEOUT = 60 * 60 * 24
+# Their last good copies, served while the database is down (campaign/errors.py).
+PUBLIC_STALE_TIMEOUT = env.int("PUBLIC_STALE_TIMEOUT", default=60 * 60 * 24 * 7)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
@@ -152,7 +200,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How often a worker looks for such tasks: every interval x throttle seconds (kombu's 10 x 10).
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    # A stopped or frozen Redis makes queueing fail in seconds: the work stays in its table
+    # (an email's delivery, a reminder's claim) for the sweep, and the request goes on.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -199,7 +253,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cities for Migration"
-# Staff must have a second factor before any admin or staff page opens. On in
+# Staff have no staff power until they set up a second factor (accounts/access.py). On in
 # production; the demo may turn it off (README says so).
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 
@@ -229,7 +283,7 @@ USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Front-end libraries come from packages, never copied into the repository: Leaflet from
 # XStatic (static/leaflet/), Supercluster from npm (package-lock.json, installed by
 # scripts/setup into node_modules/; static/supercluster/).
@@ -240,11 +294,40 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-# Council resolutions and evidence letters: never served by the web server, only through
-# views that check who asks.
-PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "media" / "private")))
+# Council resolutions and evidence letters (campaign/storage.py): outside every folder a web
+# server or proxy may publish, so that only the views that check who asks hand them out.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
+_static_dirs = [Path(str(d[1] if isinstance(d, tuple) else d)) for d in STATICFILES_DIRS]
+for _public_root in (MEDIA_ROOT, STATIC_ROOT, *_static_dirs):
+    if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(_public_root.resolve()):
+        raise ImproperlyConfigured(
+            f"PRIVATE_MEDIA_ROOT ({PRIVATE_MEDIA_ROOT}) is inside {_public_root}, which is served publicly: "
+            "choose a folder outside it and move the files there (README, Production)."
+        )
+# "filesystem" (PRIVATE_MEDIA_ROOT) or "s3": an S3-compatible bucket, for several hosts.
+PRIVATE_STORAGE = env.str("PRIVATE_STORAGE", default="filesystem")
+if PRIVATE_STORAGE == "filesystem":
+    _private_storage: dict = {"BACKEND": "campaign.storage.PrivateFileSystemStorage"}
+elif PRIVATE_STORAGE == "s3":
+    _s3_options = {
+        "bucket_name": env.str("PRIVATE_S3_BUCKET"),
+        "location": env.str("PRIVATE_S3_PREFIX", default=""),
+        "endpoint_url": env.str("PRIVATE_S3_ENDPOINT_URL", default=""),
+        "region_name": env.str("PRIVATE_S3_REGION", default=""),
+        "access_key": env.str("PRIVATE_S3_ACCESS_KEY_ID", default=""),
+        "secret_key": env.str("PRIVATE_S3_SECRET_ACCESS_KEY", default=""),
+        "addressing_style": env.str("PRIVATE_S3_ADDRESSING_STYLE", default=""),
+    }
+    # Unset ones keep django-storages' defaults (boto3 then finds credentials itself).
+    _private_storage = {
+        "BACKEND": "campaign.storage_s3.PrivateS3Storage",
+        "OPTIONS": {name: value for name, value in _s3_options.items() if value},
+    }
+else:
+    raise ImproperlyConfigured(f"PRIVATE_STORAGE is 'filesystem' or 's3', not {PRIVATE_STORAGE!r}.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -254,7 +337,19 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# First, a handler that shortens over-long file names, which Django would refuse with a bare
+# 400 and the whole form lost (campaign/uploads.py); then Django's own two.
+FILE_UPLOAD_HANDLERS = [
+    "campaign.uploads.ShortFileNameUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The fields of a form, files apart (Django counts those separately).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A whole request body, files included, refused from its Content-Length before it is read
+# (campaign/request_guard.py): above the largest upload (10 MB, campaign/uploads.py), so a
+# file a little too large gets the form back with its error instead.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=24 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -272,7 +367,29 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": None,
+    # Checked in front of the finished-page cache (campaign/public/api_manners.py), not by
+    # DRF in the view, which a cached answer never reaches: no DEFAULT_THROTTLE_CLASSES.
+    # Per address without a session, per account with one; "" for no limit. A dashboard
+    # that embeds the API makes a few requests per visitor and page: far below these.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="300/min") or None,
+        "user": env.str("API_THROTTLE_USER", default="1200/min") or None,
+    },
+    # Where a client's address is read: REMOTE_ADDR, or the entry of X-Forwarded-For that
+    # this many proxies of ours put there (the TLS proxy: 1). Never more than there are, or
+    # a client could choose its address.
+    "NUM_PROXIES": env.int("API_THROTTLE_PROXIES", default=1 if env.bool("BEHIND_TLS_PROXY", default=False) else 0),
 }
+# CORS (django-cors-headers): any site may read the open data (the API, the downloads, the
+# map's GeoJSON) with GET, without credentials. No other address answers CORS, so no other
+# site can read a page that changes state.
+CORS_URLS_REGEX = r"^/(api/|data/|map/signatories\.geojson$)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-none-match")
+# What a script on another site may read of an answer besides the simple headers.
+CORS_EXPOSE_HEADERS = ("Content-Disposition", "Content-Language", "ETag", "Retry-After")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cities for Migration open data API",
     "DESCRIPTION": "Read-only, versioned API of signatories, municipalities, campaigns, commitments and reports.",
@@ -282,6 +399,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The 400, 404 and 429 answers of every operation (campaign/public/api_manners.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "campaign.public.api_manners.document_errors",
+    ],
+    # No badge from Swagger's online validator: it would send the schema's address to a
+    # third party, and the Content-Security-Policy refuses its image anyway.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # --- Open data ------------------------------------------------------------------------
@@ -301,6 +426,8 @@ MAP_TILE_ATTRIBUTION = env.str(
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# Our own 403, in the site's layout, which keeps the text of a long form (campaign/kept_forms.py).
+CSRF_FAILURE_VIEW = "campaign.csrf_failure.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -315,6 +442,81 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _host_source(url_template: str) -> list[str]:
+    """The CSP source of a URL template's host: "https://*.tile.example.org" for
+    "https://{s}.tile.example.org/{z}/{x}/{y}.png" (a placeholder label becomes the wildcard);
+    nothing for a relative URL, which 'self' covers."""
+    parts = urlsplit(url_template)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return []
+    labels = parts.netloc.split(".")
+    templated = [i for i, label in enumerate(labels) if re.search(r"\{[^}]*\}", label)]
+    if templated:
+        labels = ["*", *labels[templated[-1] + 1 :]]
+    return [f"{parts.scheme}://{'.'.join(labels)}"]
+
+
+# Content-Security-Policy (django-csp; campaign/security_headers.py): every script and style
+# is a file of ours, no inline script, no eval. Leaflet and our scripts set element.style,
+# which CSP allows; style attributes in HTML are not used. Images: ours, data: URIs (Leaflet's
+# and Bootstrap's icons, the TOTP QR code) and the map tiles. Pages refuse to be framed,
+# except those exempt from X-Frame-Options (the embeds), which any site may frame. The API's
+# Swagger UI and ReDoc pages add inline styles for themselves only (campaign/public/urls.py).
+# CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only (browsers
+# report, block nothing); CSP_REPORT_URI is where they report.
+CSP_POLICY = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:", *_host_source(MAP_TILE_URL)],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "report-uri": env.list("CSP_REPORT_URI", default=[]) or None,
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_POLICY}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_POLICY}
+
+# Permissions-Policy (django-permissions-policy): the site uses none of these browser
+# features, so no page of it, nor any frame in one, may ask for them. The clipboard (the
+# "copy link" button), fullscreen and the rest keep the browser's defaults. Sign-in's second
+# factor is TOTP (MFA_SUPPORTED_TYPES): WebAuthn (publickey-credentials-*) is refused too.
+# Left out: what Chromium does not know (interest-cohort, FLoC's retired name, and what is
+# still behind a flag: ambient-light-sensor, bluetooth) would log an error on every page.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

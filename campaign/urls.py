@@ -21,7 +21,8 @@ from pledges.reports import urls as report_urls
 # The admin signs in through allauth, so it gets email verification, rate limits and MFA;
 # a signed-in non-staff user is refused rather than shown Django's own password form.
 admin.site.login = secure_admin_login(admin.site.login)
-# Its gate is the staff rule of the access layer (campaign/admin_base.py relies on it).
+# Its gate is the staff rule of the access layer, second factor included (campaign/admin_base.py
+# relies on it).
 admin.site.has_permission = lambda request: is_campaign_admin(request.user)
 admin.site.site_header = "Cities for Migration"
 admin.site.site_title = "Cities for Migration"
@@ -52,3 +53,10 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Our own error pages (campaign/errors.py; templates/400.html, 403.html, 404.html): 500 is a
+# view, since it tells an unreachable database (503, or the last good copy of a public page)
+# and refused input (400) from a fault of ours.
+handler500 = "campaign.errors.server_error"
+# allauth looks for this name here for its rate limits' answer.
+handler429 = "campaign.errors.too_many_requests"

@@ -126,14 +126,10 @@ def redis_url():
 @pytest.fixture
 def redis_cache(settings, redis_url):
     """Switch Django's cache to the real Redis for this test."""
+    from campaign.settings import redis_cache_settings
+
     settings.REDIS_URL = redis_url
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": redis_url,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
-    }
+    settings.CACHES = {"default": redis_cache_settings(redis_url)}
     from django.core.cache import caches
 
     caches._settings = None  # rebuild handlers from the new settings

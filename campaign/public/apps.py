@@ -30,6 +30,17 @@ class PublicConfig(AppConfig):
             post_save.connect(receiver, sender=model, dispatch_uid=f"public-projection-{model.__name__}")
 
         self._retire_cached_pages_on_change()
+        self._serve_last_good_copies_in_outages()
+
+    @staticmethod
+    def _serve_last_good_copies_in_outages() -> None:
+        """The site's 500 handler serves a public page's last good copy when the database
+        cannot answer (campaign/errors.py)."""
+        from campaign import errors
+        from campaign.public import cache
+
+        if cache.last_good_page not in errors.stale_page_finders:
+            errors.stale_page_finders.append(cache.last_good_page)
 
     @staticmethod
     def _retire_cached_pages_on_change() -> None:

@@ -38,6 +38,12 @@ The pages
     and a warm page costs one small shared read instead of reading, inflating and
     unpickling a map of several hundred kB from Redis or a file.
 
+    For the database's outages, each page is also kept once more, in gzip, under its address
+    alone (no version, no quarter of an hour) for ``PUBLIC_STALE_TIMEOUT`` seconds: the last
+    good copy. When a view fails because the database cannot answer, the site's 500 handler
+    (campaign/errors.py) asks ``last_good_page()`` for it and serves it, marked, instead of
+    an error: a public page of a few minutes ago beats a 503.
+
     A request made inside a transaction that has changed public rows and not committed
     them yet (``sees_uncommitted_changes``: never a request of the site, which runs in
     autocommit; a test's request, inside the test's transaction) bypasses the cache: it
@@ -55,7 +61,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -341,6 +347,36 @@ def _timeout() -> int:
     return min(int(getattr(settings, "PUBLIC_CACHE_TIMEOUT", DEFAULT_TIMEOUT)), DEFAULT_TIMEOUT)
 
 
+def last_good_key(request: HttpRequest, variant: str) -> str:
+    address = hashlib.sha256(_address(request).encode()).hexdigest()[:32]
+    return f"public:last:{SCHEMA}:{variant}:{address}"
+
+
+def _keep_last_good(request: HttpRequest, variant: str, page: Finished) -> None:
+    timeout = int(getattr(settings, "PUBLIC_STALE_TIMEOUT", 7 * DEFAULT_TIMEOUT))
+    cache.set(last_good_key(request, variant), page, timeout)
+
+
+def last_good_page(request: HttpRequest) -> HttpResponse | None:
+    """The last good copy of this public page, for when the database cannot answer, or None.
+
+    Marked for what it is: no proxy keeps it (``no-store``) and ``X-Served-From`` says so.
+    """
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    page: Any = None
+    for variant in (f"{language}-{_accept_kind(request)}", language):
+        page = cache.get(last_good_key(request, variant))
+        if isinstance(page, Finished):
+            break
+    if not isinstance(page, Finished):
+        return None
+    if choose_encoding(request.headers.get("Accept-Encoding", "")) == "identity":
+        page = replace(page, encoding="identity", body=gzip.decompress(page.body))
+    response = _serve(request, page, "no-store")
+    response["X-Served-From"] = "last-good-copy"
+    return response
+
+
 def _not_modified(request: HttpRequest, etag: str) -> bool:
     header = request.headers.get("If-None-Match")
     if not header:
@@ -441,6 +477,7 @@ def finished_response(*, max_age: int = 60, s_maxage: int = 300, negotiates: boo
                     cache.set_many(keyed, _timeout())
                     served_key = cache_key(request, version, variant, encoding)
                     local_pages.put(served_key, keyed[served_key])
+                    _keep_last_good(request, variant, pages["gzip"])
                 except Exception:
                     logger.warning("Could not store the public page %s", request.path, exc_info=True)
             return _serve(request, pages[encoding], cache_control)

@@ -62,6 +62,17 @@ def announcement_fan_out(announcement_id: int):
     return len(batches)
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def resume_stalled_announcements():
+    """Start again the fan-out of announcements whose task was never run (broker down when
+    it was queued): batches create no duplicate deliveries, so resuming is safe."""
+    ids = fanout.stalled_announcement_ids()
+    for announcement_id in ids:
+        log.warning("announcement %s stalled while sending: its fan-out starts again", announcement_id)
+        announcement_fan_out.delay(announcement_id)
+    return len(ids)
+
+
 @shared_task(acks_late=True)
 def announcement_send_batch(announcement_id: int, user_ids: list[int]):
     """Queue one delivery per recipient; re-running the batch creates no duplicates."""

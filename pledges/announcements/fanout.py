@@ -1,6 +1,7 @@
 """The work of sending an announcement, as the Celery tasks do it: who receives it, and
 one queued delivery per recipient. The services that start it are in services.py."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -34,6 +35,21 @@ def announcement_recipients(campaign_id: int) -> QuerySet[User]:
 
 def announcement_recipient_ids(campaign_id: int) -> list[int]:
     return list(announcement_recipients(campaign_id).values_list("pk", flat=True))
+
+
+# An announcement still "sending" this long after it was sent, with fewer deliveries than
+# recipients, lost its fan-out task (the broker was down when it was queued, or the task
+# was lost): the sweep starts it again.
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def stalled_announcement_ids(now: datetime | None = None) -> list[int]:
+    """Announcements whose sending stalled (a handful at most: one query each is fine)."""
+    now = now or timezone.now()
+    sending = Announcement.objects.filter(
+        status=Announcement.Status.SENDING, send_started_at__lt=now - STALLED_AFTER
+    ).order_by("pk")
+    return [a.pk for a in sending if EmailDelivery.objects.filter(group_key=a.delivery_group).count() < a.total]
 
 
 def record_total(announcement: Announcement, total: int) -> None:

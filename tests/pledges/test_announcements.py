@@ -1,10 +1,13 @@
 """Announcements: staff only, exactly the right recipients, batches that never duplicate,
 progress counts, preview and confirmation over HTTP."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership
 from campaign.outbox.models import EmailDelivery, EmailOptOut
@@ -305,3 +308,19 @@ def test_admin_lists_deliveries_with_filters(client, staff, world):
     response = client.get(reverse("admin:outbox_emaildelivery_changelist"), {"status__exact": "failed", "q": "x@"})
     assert response.status_code == 200
     assert "x@example.org" in response.content.decode()
+
+
+def test_a_sending_whose_fan_out_was_lost_is_resumed_by_the_sweep(world, staff, draft, mailoutbox):
+    """The broker was down when the fan-out was queued: the announcement says "sending" and
+    nobody gets it, until the sweep starts it again (ten minutes on), once."""
+    services.announcement_send(actor=staff, announcement=draft)  # its on_commit never runs here
+    assert not EmailDelivery.objects.filter(group_key=draft.delivery_group).exists()
+    assert tasks.resume_stalled_announcements.apply().get() == 0  # too recent to be stalled
+    Announcement.objects.filter(pk=draft.pk).update(send_started_at=timezone.now() - timedelta(minutes=11))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert tasks.resume_stalled_announcements.apply().get() == 1
+    assert EmailDelivery.objects.filter(group_key=draft.delivery_group).count() == 3
+    assert sorted(address for m in mailoutbox for address in m.to) == sorted(EXPECTED)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert tasks.resume_stalled_announcements.apply().get() == 0  # complete: left alone
+    assert len(mailoutbox) == 3

@@ -324,3 +324,10 @@ def test_a_sending_whose_fan_out_was_lost_is_resumed_by_the_sweep(world, staff, 
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert tasks.resume_stalled_announcements.apply().get() == 0  # complete: left alone
     assert len(mailoutbox) == 3
+
+
+def test_beat_resumes_stalled_announcements_every_ten_minutes():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="pledges.tasks.resume_stalled_announcements")
+    assert task.enabled and (task.interval.every, task.interval.period) == (10, "minutes")

@@ -129,6 +129,10 @@ def environment(folder: Path) -> dict[str, str]:
         "MEDIA_ROOT": str(folder / "media"),
         "PRIVATE_MEDIA_ROOT": str(folder / "private-media"),
         "LOG_LEVEL": "WARNING",
+        # One client address asks thousands of times a second: the API's rate limits
+        # (campaign/public/api_manners.py) would answer 429s, not pages.
+        "API_THROTTLE_ANON": "",
+        "API_THROTTLE_USER": "",
         "PYTHONPATH": str(ROOT),
     }
     os.environ.pop("PLAIN_STATIC", None)  # the production storage: hashed, compressed
@@ -362,6 +366,8 @@ class Server:
             *(GUNICORN, "campaign.wsgi:application", "--chdir", str(ROOT)),
             *("--workers", str(WORKERS), "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}"),
             *("--timeout", str(DOWNLOAD_TIMEOUT), "--graceful-timeout", "5", "--log-level", "warning"),
+            # gunicorn.conf.py logs each request; a log line per request is not what is measured.
+            *("--access-logfile", "/dev/null"),
         ]
         self.env = env
         self.process: subprocess.Popen | None = None

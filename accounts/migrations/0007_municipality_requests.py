@@ -1,0 +1,8 @@
+# Placeholder: filled in by the work that owns this migration (issue 12).
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0006_region_and_local_names")]
+
+    operations = []

@@ -1,11 +1,14 @@
-"""The commitment catalogue file is complete: three languages, unique codes, every theme."""
+"""The commitment catalogue file is complete: every site language, unique codes, every theme."""
 
 import re
+
+from django.conf import settings
 
 from campaign.models import Campaign, Commitment, validate_reminder_offsets
 from seeds.management.commands.seed_commitments import CATALOGUE, read_catalogue
 
-LANGUAGES = ("en", "fr", "es")
+# Every site language, Arabic included: a language added to settings needs its catalogue texts.
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 def test_catalogue_file_is_valid_json_in_the_repository():
@@ -14,14 +17,26 @@ def test_catalogue_file_is_valid_json_in_the_repository():
     assert 20 <= len(catalogue["commitments"]) <= 28
 
 
-def test_every_commitment_has_title_and_description_in_three_languages():
+def test_every_commitment_has_title_and_description_in_every_site_language():
+    assert "ar" in LANGUAGES
     for item in read_catalogue()["commitments"]:
         for field in ("title", "description"):
             for language in LANGUAGES:
                 text = item[field].get(language, "")
                 assert text.strip(), f"{item['code']} has no {field} in {language}"
-        # Written in each language, not copied across.
-        assert item["title"]["en"] != item["title"]["fr"] != item["title"]["es"]
+            # Written in each language, not copied across.
+            texts = [item[field][language] for language in LANGUAGES]
+            assert len(set(texts)) == len(texts), f"{item['code']} repeats a {field} across languages"
+        # The Arabic is written in Arabic script.
+        assert re.search(r"[\u0600-\u06FF]", item["title"]["ar"]), item["code"]
+
+
+def test_every_campaign_text_and_period_label_is_in_every_site_language():
+    campaign = read_catalogue()["campaign"]
+    texts = [campaign[field] for field in ("title", "slogan", "description")]
+    texts += [period["label"] for period in campaign["periods"]]
+    for text in texts:
+        assert all(text.get(language, "").strip() for language in LANGUAGES), text["en"]
 
 
 def test_codes_are_unique_and_well_formed():

@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from seeds.management.commands.seed_commitments import read_catalogue
@@ -28,6 +29,16 @@ def test_seed_commitments_loads_the_catalogue_and_is_idempotent():
     rights = campaign.commitments.get(code="RIGHTS-1")
     assert rights.title_fr and rights.title_es and rights.description_es
     assert rights.is_required
+    # Arabic lands in the _ar fields, and an Arabic reader sees it.
+    entry = catalogue["commitments"][0]
+    assert rights.title_ar == entry["title"]["ar"] and rights.description_ar == entry["description"]["ar"]
+    assert campaign.title_ar == catalogue["campaign"]["title"]["ar"]
+    assert campaign.slogan_ar == "كلّنا مهاجرون، كلّنا مواطنون"
+    assert campaign.periods.filter(label_ar__startswith="عام ").count() == len(catalogue["campaign"]["periods"])
+    with translation.override("ar"):
+        assert rights.title == entry["title"]["ar"]
+    with translation.override("fr"):
+        assert rights.title == entry["title"]["fr"]
 
     # An admin edit of a text is put back; a status decision is kept.
     Commitment.objects.filter(pk=rights.pk).update(title_en="Edited")

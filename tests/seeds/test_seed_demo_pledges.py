@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from django.conf import settings as site_settings
 from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
@@ -233,3 +234,15 @@ def test_demo_data_is_consistent():
         if reports:
             assert city["state"] in {"verified", "withdrawn"}, city["key"]
     assert set(data["commitments"]) <= codes
+    # A demo official may work in any site language: the texts their reports are made of
+    # (targets, actions, narratives) exist in each of them, with the same placeholders.
+    languages = {code for code, _name in site_settings.LANGUAGES}
+    assert set(data["narratives"]) == languages
+    for language in languages:
+        words = data["narratives"][language]
+        assert set(words) == set(data["narratives"]["en"]), language
+        assert "{action}" in words["planned"] and "{year}" in words["planned"], language
+        assert "{note}" in words["in_progress"] and "{n}" in words["figures"], language
+    for code, texts in data["commitments"].items():
+        assert set(texts) == languages, code
+        assert all(len(pair) == 2 and all(part.strip() for part in pair) for pair in texts.values()), code

@@ -1,4 +1,9 @@
-"""Load the commitment catalogue (seeds/data/commitments.json) in English, French and Spanish.
+"""Load the commitment catalogue (seeds/data/commitments.json) in every site language.
+
+Each text of the catalogue is an object with one entry per language code; the loader fills
+the modeltranslation field of each language in settings.LANGUAGES (title_en, title_ar, ...),
+so a new language needs only its entries in the file. A language the file lacks stays empty
+and falls back to English on the site.
 
 Idempotent: commitments are matched by campaign and code, periods by campaign and English
 label, the campaign by slug. Running it again updates the texts and creates nothing new.
@@ -118,7 +123,7 @@ def load_catalogue(*, campaign_slug: str | None = None, path: Path = CATALOGUE) 
 
 
 class Command(BaseCommand):
-    help = "Load the commitment catalogue (en/fr/es) and its campaign. Safe to run again."
+    help = "Load the commitment catalogue (in every site language) and its campaign. Safe to run again."
 
     def add_arguments(self, parser):
         parser.add_argument(

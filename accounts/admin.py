@@ -11,9 +11,16 @@ from campaign.bulk import run_each
 from campaign.fields import LinesField
 
 from . import services as membership_services
-from .models import Invitation, Membership, MembershipEvent, Municipality, MunicipalityName, User
-from .names import normalize
-from .search import MIN_QUERY_LENGTH
+from .models import (
+    Invitation,
+    Membership,
+    MembershipEvent,
+    Municipality,
+    MunicipalityName,
+    MunicipalityRequest,
+    User,
+)
+from .names import is_searchable, normalize
 
 
 @admin.register(User)
@@ -34,6 +41,34 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
+class LocalNamesField(forms.CharField):
+    """``Municipality.local_names`` typed one a line, language code first: "fr: Turin"."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return "\n".join(f"{code}: {name}" for code, name in value.items())
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, dict):
+            return value
+        names = {}
+        for line in (value or "").splitlines():
+            if not line.strip():
+                continue
+            code, colon, name = line.partition(":")
+            code, name = code.strip().lower(), name.strip()
+            if not colon or not code or not name:
+                raise forms.ValidationError(
+                    _("Write each name on its own line as a language code, a colon and the name, such as “fr: Turin”."),
+                    code="invalid_line",
+                )
+            names[code] = name
+        return names
+
+
 class MunicipalityAdminForm(forms.ModelForm):
     """Checks what a hand-added place (a province, a metropolitan government) needs.
 
@@ -47,6 +82,14 @@ class MunicipalityAdminForm(forms.ModelForm):
         required=False,
         help_text=_("One a line: names in other languages and other spellings, such as “Malines”."),
     )
+    local_names = LocalNamesField(
+        label=_("names by language"),
+        required=False,
+        help_text=_(
+            "One a line, a language code and the name: “fr: Turin”, “es: Turín”, “it: Torino”. The public "
+            "pages show the reader's, with the one in the country's language beside it."
+        ),
+    )
 
     class Meta:
         model = Municipality
@@ -58,6 +101,8 @@ class MunicipalityAdminForm(forms.ModelForm):
             "slug",
             "country",
             "admin_region",
+            "region_name",
+            "local_names",
             "latitude",
             "longitude",
             "time_zone",
@@ -75,16 +120,25 @@ class MunicipalityAdminForm(forms.ModelForm):
 @admin.register(Municipality)
 class MunicipalityAdmin(StaffEditableMixin, admin.ModelAdmin):
     form = MunicipalityAdminForm
-    list_display = ["name", "country", "admin_region", "kind", "population", "geonames_id", "edited_by_admin"]
+    list_display = [
+        "name",
+        "country",
+        "admin_region",
+        "region_name",
+        "kind",
+        "population",
+        "geonames_id",
+        "edited_by_admin",
+    ]
     list_filter = ["kind", "country", "edited_by_admin", ("geonames_id", admin.EmptyFieldListFilter)]
-    search_fields = ["name", "ascii_name", "slug", "=geonames_id"]
+    search_fields = ["name", "ascii_name", "slug", "region_name", "=geonames_id"]
     ordering = ["-population", "name"]
     readonly_fields = ["edited_by_admin", "created_at", "updated_at"]
     show_full_result_count = False
     list_per_page = 50
     fieldsets = (
-        (None, {"fields": ("name", "ascii_name", "alternate_names", "kind", "slug")}),
-        (_("Where"), {"fields": ("country", "admin_region", "latitude", "longitude", "time_zone")}),
+        (None, {"fields": ("name", "ascii_name", "alternate_names", "local_names", "kind", "slug")}),
+        (_("Where"), {"fields": ("country", "admin_region", "region_name", "latitude", "longitude", "time_zone")}),
         (_("Source"), {"fields": ("population", "geonames_id", "edited_by_admin", "created_at", "updated_at")}),
     )
 
@@ -93,7 +147,7 @@ class MunicipalityAdmin(StaffEditableMixin, admin.ModelAdmin):
         filtered = queryset  # already narrowed by the list filters
         queryset, may_have_duplicates = super().get_search_results(request, filtered, search_term)
         form = normalize(search_term)
-        if len(form) >= MIN_QUERY_LENGTH:
+        if is_searchable(form):
             matching = MunicipalityName.objects.filter(normalized_name__startswith=form).values("municipality_id")
             queryset |= filtered.filter(pk__in=matching)
         return queryset, may_have_duplicates
@@ -217,5 +271,18 @@ class MembershipEventAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["municipality__name", "actor__email", "note"]
     list_select_related = ["municipality", "actor", "membership__user", "membership__municipality"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
+
+
+@admin.register(MunicipalityRequest)
+class MunicipalityRequestAdmin(ReadOnlyAdmin):
+    """Read-only: requests are decided in the work queue (Missing municipalities), where the
+    services check, record and tell the requester."""
+
+    list_display = ["created_at", "name", "country", "kind", "status", "requested_by", "decided_by", "municipality"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name", "requested_by__email", "source"]
+    list_select_related = ["requested_by", "decided_by", "municipality"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]

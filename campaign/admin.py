@@ -373,6 +373,6 @@ class CommitmentAdmin(StaffEditableMixin, TranslationAdmin):
     def frameworks(self, obj):
         return format_html_join(
             " ",
-            '<a href="{}" title="{}" target="_blank" rel="noopener">{}</a>',
+            '<a href="{}" title="{}">{}</a>',
             ((b["url"], b["title"], b["label"]) for b in obj.badges),
         ) or format_html("<span>{}</span>", "—")

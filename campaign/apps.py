@@ -12,7 +12,7 @@ def sync_site_from_settings(**kwargs):
     from django.contrib.sites.models import Site
 
     domain = urlsplit(settings.SITE_URL).netloc or "localhost"
-    Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": "Cities for Migration"})
+    Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.SITE_NAME})
 
 
 class CampaignConfig(AppConfig):

@@ -4,6 +4,6 @@ from django.conf import settings
 def site(request):
     """What every page's layout needs: the site's name and whether staff need MFA."""
     return {
-        "SITE_NAME": "Cities for Migration",
+        "SITE_NAME": settings.SITE_NAME,
         "STAFF_REQUIRE_MFA": settings.STAFF_REQUIRE_MFA,
     }

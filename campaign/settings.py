@@ -30,6 +30,8 @@ if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name every page and email gives the site (never the Sites row's domain).
+SITE_NAME = "Cities for Migration"
 
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
@@ -229,11 +231,15 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Adds the person's name (required) before those fields; emails greet them by it.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
+# Security notices: a changed password, address or second factor is told to the account by email.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cities for Migration] "
@@ -262,6 +268,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cities for Migration <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people report an accessibility barrier (the accessibility statement shows it); empty:
+# the address of DEFAULT_FROM_EMAIL (campaign/public/accessibility.py).
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 EMAIL_TIMEOUT = 20
 # Delivery (campaign/delivery.py): retries of temporary SMTP failures, the stale-delivery sweep.
 EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=60)
@@ -275,6 +284,9 @@ REMINDER_STALE_CLAIM_MINUTES = env.float("REMINDER_STALE_CLAIM_MINUTES", default
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number separators as CLDR writes them where Django's own locale formats disagree (ar, es):
+# campaign/formats/__init__.py says why and when a language gets a module there.
+FORMAT_MODULE_PATH = ["campaign.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"
@@ -405,8 +417,9 @@ SPECTACULAR_SETTINGS = {
         "campaign.public.api_manners.document_errors",
     ],
     # No badge from Swagger's online validator: it would send the schema's address to a
-    # third party, and the Content-Security-Policy refuses its image anyway.
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # third party, and the Content-Security-Policy refuses its image anyway. No deep links:
+    # Swagger UI draws them as links inside the operations' buttons (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
 }
 
 # --- Open data ------------------------------------------------------------------------

@@ -51,6 +51,8 @@ def report_timeline(pledge: Pledge) -> list[dict]:
                 "corrected_at": latest.submitted_at if latest.number != first.number else None,
                 "is_late": report.is_late,
                 "version": latest.number,
+                # "" for versions from before the language was recorded: unknown.
+                "language": (latest.content or {}).get("language", ""),
                 "updates": updates,
             }
         )

@@ -1,15 +1,17 @@
 """Forms of the signing pages. They validate what was typed; the services decide."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import get_language, get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Commitment
 from campaign.uploads import MAX_DOCUMENT_BYTES, PDF_ERROR_CODES
 
-from .services import ChosenCommitment
+from .services import ChosenCommitment, site_language
 from .validators import (
     STATEMENT_MAX_LENGTH,
     council_decision_window,
@@ -26,6 +28,23 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class LanguageSelect(forms.Select):
+    """A select of languages, each option named in its own language and marked with its lang."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
+def statement_language_choices() -> list[tuple[str, str]]:
+    return [
+        *((code, capfirst(get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES),
+        ("", gettext("Another language")),
+    ]
+
+
 class PledgeForm(forms.Form):
     """The pledge: signatory, council decision, resolution, statement, and one group of
     fields per commitment of the campaign (``chosen_<id>``, ``target_<id>``,
@@ -36,12 +55,14 @@ class PledgeForm(forms.Form):
         label=_("Signatory's name"),
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
         help_text=_("The person who signs for the municipality, usually the mayor."),
     )
     signatory_title = forms.CharField(
         label=_("Signatory's title"),
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
         help_text=_("For example: Mayor of Mechelen."),
     )
     council_decision_date = forms.DateField(
@@ -65,7 +86,13 @@ class PledgeForm(forms.Form):
         label=_("Public statement"),
         required=False,
         validators=[validate_statement],
-        widget=forms.Textarea(attrs={"rows": 5, "data-char-limit": STATEMENT_MAX_LENGTH}),
+        widget=forms.Textarea(attrs={"rows": 5, "data-char-limit": STATEMENT_MAX_LENGTH, "dir": "auto"}),
+    )
+    statement_language = forms.ChoiceField(
+        label=_("Language of the statement"),
+        required=False,
+        widget=LanguageSelect(),
+        help_text=_("Screen readers and translation tools read the statement in this language."),
     )
 
     def __init__(self, *args, commitments, pledge, **kwargs):
@@ -75,6 +102,7 @@ class PledgeForm(forms.Form):
         self.fields["statement"].help_text = gettext(
             "A few sentences shown on your city's public page: why your city signs. At most %(limit)s characters."
         ) % {"limit": STATEMENT_MAX_LENGTH}
+        self.fields["statement_language"].choices = statement_language_choices()
         earliest, latest = council_decision_window(pledge.campaign, pledge.municipality)
         decision = self.fields["council_decision_date"]
         decision.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
@@ -93,7 +121,7 @@ class PledgeForm(forms.Form):
             self.fields[f"target_{commitment.pk}"] = forms.CharField(
                 label=_("Our target for %(code)s") % {"code": commitment.code},
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
                 help_text=_("What your city will achieve, in its own words."),
             )
             # Only the horizon is known before the decision date is: "min" would be a guess.
@@ -116,12 +144,20 @@ class PledgeForm(forms.Form):
             "signatory_title": pledge.signatory_title,
             "council_decision_date": pledge.council_decision_date,
             "statement": pledge.statement,
+            # A statement's own language, else the language the form is filled in.
+            "statement_language": pledge.statement_language if pledge.statement else site_language(get_language()),
         }
         for pc in pledge.chosen.all():
             initial[f"chosen_{pc.commitment_id}"] = True
             initial[f"target_{pc.commitment_id}"] = pc.target
             initial[f"target_date_{pc.commitment_id}"] = pc.target_date
         return initial
+
+    def clean_statement_language(self):
+        # Not sent at all (an older page, a script): the service takes the form's language.
+        if self.add_prefix("statement_language") not in self.data:
+            return None
+        return self.cleaned_data.get("statement_language")
 
     def clean_resolution(self):
         upload = self.cleaned_data.get("resolution")
@@ -184,6 +220,15 @@ class PledgeForm(forms.Form):
             if rows:
                 groups.append({"value": value, "label": label, "rows": rows})
         return groups
+
+    def error_summary_order(self) -> list[str]:
+        """The fields in the order the page draws them (signatory, commitments by theme,
+        document, statement), for its error summary (campaign/templatetags/form_errors.py)."""
+        order = ["signatory_name", "signatory_title", "council_decision_date"]
+        for theme in self.themes():
+            for row in theme["rows"]:
+                order += [row["chosen"].name, row["target"].name, row["target_date"].name]
+        return [*order, "resolution", "statement", "statement_language"]
 
     def add_service_error(self, exc: ValidationError):
         """Put a service's ValidationError next to the field it is about."""

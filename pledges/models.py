@@ -52,6 +52,15 @@ class Pledge(models.Model):
         validators=[validate_statement],
         help_text=_("A few sentences shown on the city's public page."),
     )
+    # The language the statement is written in, recorded when it is written (the page then
+    # marks it with lang="…"); blank for a language the site does not offer, marked unknown.
+    statement_language = models.CharField(
+        _("language of the statement"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")

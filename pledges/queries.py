@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from accounts.geo import local_today
-from accounts.models import Membership, Municipality
+from accounts.models import Membership, Municipality, MunicipalityRequest
 from campaign.models import ReportingPeriod
 
 from . import rules
@@ -81,6 +81,15 @@ def pledge_period_rows(pledge: Pledge) -> list[PeriodRow]:
 # --- the staff work queue ---------------------------------------------------------------
 
 
+def pending_municipality_requests():
+    """Requests for places missing from the directory, oldest first."""
+    return (
+        MunicipalityRequest.objects.filter(status=MunicipalityRequest.Status.REQUESTED)
+        .select_related("requested_by")
+        .order_by("created_at", "pk")
+    )
+
+
 def pending_memberships():
     """Requests waiting for a decision. ``evidence_confirmed``: the evidence address is, now,
     one of the requester's confirmed addresses (requests made before that was required, or
@@ -135,6 +144,7 @@ class OverdueRow:
     days_overdue: int
     report: ProgressReport | None
     official_emails: list[str] = field(default_factory=list)
+    officials: list[tuple[str, str]] = field(default_factory=list)  # (name or "", email), for the staff page
 
     @property
     def report_state(self) -> str:
@@ -179,14 +189,16 @@ def overdue_reports(*, campaign=None, period=None, country: str = "") -> list[Ov
         )
     }
     emails: dict[int, list[str]] = {}
-    for municipality_id, email in (
+    officials: dict[int, list[tuple[str, str]]] = {}
+    for municipality_id, email, name in (
         Membership.objects.filter(
             municipality_id__in={p.municipality_id for p in pledges}, status=Membership.Status.APPROVED
         )
         .order_by("user__email")
-        .values_list("municipality_id", "user__email")
+        .values_list("municipality_id", "user__email", "user__full_name")
     ):
         emails.setdefault(municipality_id, []).append(email)
+        officials.setdefault(municipality_id, []).append((name, email))
 
     rows = []
     for pledge in pledges:
@@ -205,6 +217,7 @@ def overdue_reports(*, campaign=None, period=None, country: str = "") -> list[Ov
                     days_overdue=(today - p.due).days,
                     report=report,
                     official_emails=emails.get(pledge.municipality_id, []),
+                    officials=officials.get(pledge.municipality_id, []),
                 )
             )
     rows.sort(key=lambda r: (-r.days_overdue, r.pledge.municipality.name, r.period.pk))
@@ -224,6 +237,9 @@ def pledge_countries() -> list[str]:
 def queue_counts() -> dict[str, int]:
     return {
         "memberships": Membership.objects.filter(status=Membership.Status.REQUESTED).count(),
+        "municipality_requests": MunicipalityRequest.objects.filter(
+            status=MunicipalityRequest.Status.REQUESTED
+        ).count(),
         "pledges": Pledge.objects.filter(status=Pledge.Status.SUBMITTED).count(),
         "overdue": len(overdue_reports()),
     }

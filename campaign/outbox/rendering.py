@@ -14,7 +14,7 @@ from django.utils import translation
 
 
 def render_email(*, template: str, language: str, context: dict[str, Any]) -> tuple[str, str, str | None]:
-    context = {"SITE_NAME": "Cities for Migration", "SITE_URL": settings.SITE_URL, **context}
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
     with translation.override(language):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         subject = " ".join(subject.split())

@@ -291,6 +291,10 @@ class SignatorySerializer(serializers.Serializer[Pledge]):
     verified_at = serializers.DateTimeField(help_text=_("When the campaign team verified the pledge (UTC)."))
     withdrawn_at = serializers.DateTimeField(allow_null=True, help_text=_("When the city withdrew (UTC), or null."))
     statement = serializers.CharField(help_text=_("The city's public statement."))
+    statement_language = serializers.CharField(
+        allow_null=True,
+        help_text=_("The language the statement is written in (en, fr, es, ar), or null when it is another one."),
+    )
     commitments = ChosenCommitmentSerializer(many=True, help_text=_("The commitments the city chose."))
     reporting = ReportingSummarySerializer(help_text=_("How the city reports its progress."))
 

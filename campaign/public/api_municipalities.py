@@ -15,8 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Municipality, MunicipalityName
-from accounts.names import country_name, normalize
-from accounts.search import MAX_RESULTS, MIN_QUERY_LENGTH, search_municipalities
+from accounts.names import is_searchable, normalize
+from accounts.place_names import data_country_name, region_of
+from accounts.search import MAX_RESULTS, search_municipalities
 from campaign.public import opendata
 from campaign.public.api import (
     LANG_PARAMETER,
@@ -33,6 +34,9 @@ class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
     region = serializers.CharField(
         source="admin_region", read_only=True, help_text=_("First-level administrative division (GeoNames admin1).")
     )
+    region_name = serializers.SerializerMethodField(
+        help_text=_("The region's name when the directory knows it (never a bare code), else null.")
+    )
 
     class Meta:
         model = Municipality
@@ -42,6 +46,7 @@ class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
             "country",
             "country_name",
             "region",
+            "region_name",
             "kind",
             "latitude",
             "longitude",
@@ -52,7 +57,10 @@ class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
         read_only_fields = fields
 
     def get_country_name(self, obj: Municipality) -> str:
-        return country_name(obj.country) or obj.country
+        return data_country_name(obj.country)  # documented as English, whatever the reader's language
+
+    def get_region_name(self, obj: Municipality) -> str | None:
+        return region_of(obj)
 
 
 class MunicipalitySearchView(APIView):
@@ -64,10 +72,13 @@ class MunicipalitySearchView(APIView):
         operation_id="municipalities_search",
         summary=_("Search municipalities by name"),
         description=_(
-            "Accent- and case-insensitive prefix search on every name of a municipality, including "
-            "alternate names in other languages (“Malines” finds Mechelen) and later words "
-            "(“Paulo” finds São Paulo). Larger populations come first; at most 20 results. A search "
-            "shorter than two letters returns an empty list."
+            "Accent- and case-insensitive prefix search on every name of a municipality, in every "
+            "language and script (“Malines” finds Mechelen, “تونس” Tunis, “北京” Beijing), and on later "
+            "words (“Paulo” finds São Paulo); Arabic short vowels and letter variants are ignored. Places "
+            "whose own name is the text come first, then those with another name that is the text, then "
+            "names that begin with it, then later words; larger populations first within each. At most "
+            "20 results. A search shorter than two letters (one in Chinese, Japanese or Korean) returns "
+            "an empty list."
         ),
         parameters=[
             OpenApiParameter(
@@ -75,7 +86,10 @@ class MunicipalitySearchView(APIView):
                 OpenApiTypes.STR,
                 OpenApiParameter.QUERY,
                 required=False,
-                description=_("The beginning of a name, at least two letters; without it, an empty list."),
+                description=_(
+                    "The beginning of a name, at least two letters (one in Chinese, Japanese or Korean); "
+                    "without it, an empty list."
+                ),
                 examples=[OpenApiExample("Malines", value="Malines")],
             ),
         ],
@@ -119,12 +133,16 @@ class MunicipalityPledgeSerializer(serializers.Serializer[Any]):
 
 class MunicipalityDetailSerializer(DirectoryMunicipalitySerializer):
     region = serializers.CharField(help_text=_("First-level administrative division (GeoNames admin1)."))
+    region_name = serializers.CharField(
+        allow_null=True, help_text=_("The region's name when the directory knows it (never a bare code), else null.")
+    )
     time_zone = serializers.CharField(help_text=_("IANA time zone name."))
     pledges = MunicipalityPledgeSerializer(many=True, help_text=_("Its public pledges, one per campaign."))
 
     def to_representation(self, instance: Municipality) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["region"] = instance.admin_region
+        data["region_name"] = region_of(instance)
         data["time_zone"] = instance.time_zone
         data["pledges"] = [
             {
@@ -170,7 +188,7 @@ class MunicipalityFilter(CountryContinentFilterSet):
 
     def filter_search(self, queryset: QuerySet[Municipality], name: str, value: str) -> QuerySet[Municipality]:
         query = normalize(value)
-        if len(query) < MIN_QUERY_LENGTH:
+        if not is_searchable(query):
             return queryset.none()
         names = MunicipalityName.objects.filter(municipality=OuterRef("pk"), normalized_name__startswith=query)
         return queryset.filter(Exists(names))

@@ -4,6 +4,14 @@ Each builder returns a ``Chart``: the SVG (role="img", a <title> and a <desc> na
 aria-labelledby, text labels on every bar, and fill patterns so that colour is never the
 only cue), plus the columns and rows of the table that follows it on the page and of its
 CSV download. Every text that goes into the SVG is escaped here.
+
+Right to left (Arabic pages, ``get_language_bidi()``): each chart is drawn mirrored, as its
+page is. The builders place everything in left-to-right coordinates and pass each x through
+``Mirror``; the SVG says ``direction="rtl"``, so that a text's "start" and "end" anchors
+turn with it. Bars grow from the right, labels and totals sit at their right, the legend
+reads from the right, and time runs from right to left under a value axis on the right. A
+chart is built per request in the visitor's language (the finished page is cached per
+language: campaign/public/cache.py), so an Arabic page always gets the mirrored ones.
 """
 
 from __future__ import annotations
@@ -16,10 +24,10 @@ from typing import Any, TypeAlias
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_bidi, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from accounts.names import country_name
+from accounts.place_names import country_label
 from campaign.public import dashboard
 from campaign.public.dashboard import REPORTING_STATES
 from pledges.models import ProgressUpdate
@@ -79,6 +87,27 @@ class Chart:
         return [[csv_cell(cell) for cell in row] for row in self.rows]
 
 
+@dataclass(frozen=True)
+class Mirror:
+    """Left-to-right x coordinates, turned for a right-to-left chart of ``width``."""
+
+    width: float
+    rtl: bool
+
+    def x(self, x: float, w: float = 0) -> float:
+        """Where a shape that starts at ``x`` (``w`` wide) goes: the same, or mirrored."""
+        return self.width - x - w if self.rtl else x
+
+
+def _is_rtl(rtl: bool | None) -> bool:
+    return get_language_bidi() if rtl is None else rtl
+
+
+def _n(value: float) -> str:
+    """A coordinate as the SVG writes it: no trailing ".0"."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 def fmt_int(value: int) -> str:
     return formats.number_format(value, decimal_pos=0, force_grouping=True)
 
@@ -123,18 +152,22 @@ def _fit(text: str, space: float, font_size: int = FONT_SIZE) -> str:
     return text[: length - 1].rstrip() + "…"
 
 
-def _bar_label(text: str, *, y: float, space: float) -> str:
-    """A bar's label on the line above it. When it has to be cut, the whole label goes into a
-    <title> of the bar's group, shown on hover (the table behind the chart has it too)."""
+def _bar_label(text: str, *, y: float, space: float, mirror: Mirror) -> str:
+    """A bar's label on the line above it, from its start. When it has to be cut, the whole
+    label goes into a <title> of the bar's group, shown on hover (the table has it too)."""
     shown = _fit(text, space)
     title = f"<title>{escape(text)}</title>" if shown != str(text) else ""
-    return f'{title}<text x="0" y="{y}" fill="#222">{escape(shown)}</text>'
+    return f'{title}<text x="{_n(mirror.x(0))}" y="{y}" fill="#222">{escape(shown)}</text>'
 
 
-def _svg_open(dom_id: str, height: int, title: str, description: str, *, width: int = WIDTH) -> list[str]:
+def _svg_open(
+    dom_id: str, height: int, title: str, description: str, *, width: int = WIDTH, rtl: bool = False
+) -> list[str]:
+    direction = ' direction="rtl"' if rtl else ""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{dom_id}-title {dom_id}-desc" {FONT} font-size="{FONT_SIZE}">',
+        f'width="100%" role="img" aria-labelledby="{dom_id}-title {dom_id}-desc" {FONT} font-size="{FONT_SIZE}"'
+        f"{direction}>",
         f'<title id="{dom_id}-title">{escape(title)}</title>',
         f'<desc id="{dom_id}-desc">{escape(description)}</desc>',
     ]
@@ -161,7 +194,7 @@ def _pattern_defs(dom_id: str, series: list[Series]) -> str:
     return "".join(parts)
 
 
-def _legend(dom_id: str, series: list[Series], y: int) -> tuple[str, int]:
+def _legend(dom_id: str, series: list[Series], y: int, mirror: Mirror) -> tuple[str, int]:
     """Swatches with their names, wrapping onto several lines; returns the SVG and its height."""
     parts, x, line = [], 0, 0
     for s in series:
@@ -170,9 +203,9 @@ def _legend(dom_id: str, series: list[Series], y: int) -> tuple[str, int]:
             x, line = 0, line + 1
         top = y + line * 24
         parts.append(
-            f'<rect x="{x}" y="{top}" width="18" height="18" rx="3" fill="url(#{dom_id}-p-{s.key})" '
-            f'stroke="#333" stroke-width=".6"/>'
-            f'<text x="{x + 24}" y="{top + 14}" fill="#222">{escape(s.label)}</text>'
+            f'<rect x="{_n(mirror.x(x, 18))}" y="{top}" width="18" height="18" rx="3" '
+            f'fill="url(#{dom_id}-p-{s.key})" stroke="#333" stroke-width=".6"/>'
+            f'<text x="{_n(mirror.x(x + 24))}" y="{top + 14}" fill="#222">{escape(s.label)}</text>'
         )
         x += width + 16
     return "".join(parts), (line + 1) * 24
@@ -190,30 +223,35 @@ def hbar_chart(
     columns: list[str],
     rows: list[list[Cell]],
     width: int = WIDTH,
+    rtl: bool | None = None,
 ) -> Chart:
     """Horizontal bars, one per item, the label above each bar and the value at its end.
     Give a smaller ``width`` for a chart in half a column, so that its text keeps its size.
-    Each label has the whole line above its bar, so it is cut only if longer than the chart."""
+    Each label has the whole line above its bar, so it is cut only if longer than the chart.
+    ``rtl`` (default: the active language's direction) mirrors it."""
     dom_id = f"chart-{slug}"
+    rtl = _is_rtl(rtl)
+    m = Mirror(width, rtl)
     row_h = 42
     height = max(1, len(items)) * row_h + 8
     top = max((v for _label, v in items), default=0) or 1
     value_gap = 6
     value_space = value_gap + max((_text_width(fmt_int(v), bold=True) for _label, v in items), default=0)
     plot = width - max(60, ceil(value_space))  # the longest bar leaves room for its value
-    parts = _svg_open(dom_id, height, title, description, width=width)
+    parts = _svg_open(dom_id, height, title, description, width=width, rtl=rtl)
     for i, (label, value) in enumerate(items):
         y = i * row_h
         bar_width = round(plot * value / top)
+        drawn = max(bar_width, 2 if value else 0)
         parts.append(
-            f"<g>{_bar_label(label, y=y + 15, space=width)}"
-            f'<rect x="0" y="{y + 21}" width="{plot}" height="16" fill="#eef1f3"/>'
-            f'<rect x="0" y="{y + 21}" width="{max(bar_width, 2 if value else 0)}" height="16" fill="{TEAL}"/>'
-            f'<text x="{bar_width + value_gap}" y="{y + 34}" fill="#222" font-weight="600">'
+            f"<g>{_bar_label(label, y=y + 15, space=width, mirror=m)}"
+            f'<rect x="{_n(m.x(0, plot))}" y="{y + 21}" width="{plot}" height="16" fill="#eef1f3"/>'
+            f'<rect x="{_n(m.x(0, drawn))}" y="{y + 21}" width="{drawn}" height="16" fill="{TEAL}"/>'
+            f'<text x="{_n(m.x(bar_width + value_gap))}" y="{y + 34}" fill="#222" font-weight="600">'
             f"{escape(fmt_int(value))}</text></g>"
         )
     if not items:
-        parts.append(f'<text x="0" y="20" fill="#555">{escape(_("No data yet."))}</text>')
+        parts.append(f'<text x="{_n(m.x(0))}" y="20" fill="#555">{escape(_("No data yet."))}</text>')
     parts.append("</svg>")
     return Chart(slug, title, description, mark_safe("".join(parts)), columns, rows)  # noqa: S308 - escaped above
 
@@ -229,11 +267,15 @@ def stacked_chart(
     rows: list[list[Cell]],
     note: str = "",
     empty_label: str = "",
+    rtl: bool | None = None,
 ) -> Chart:
-    """100% stacked horizontal bars: each segment shows its count, the total at the right.
-    Each label has the whole line above its bar, so it is cut only if longer than the chart."""
+    """100% stacked horizontal bars: each segment shows its count, the total at the end.
+    Each label has the whole line above its bar, so it is cut only if longer than the chart.
+    ``rtl`` (default: the active language's direction) mirrors it."""
     dom_id = f"chart-{slug}"
-    legend, legend_h = _legend(dom_id, series, 4)
+    rtl = _is_rtl(rtl)
+    m = Mirror(WIDTH, rtl)
+    legend, legend_h = _legend(dom_id, series, 4, m)
     row_h = 50
     top = legend_h + 14
     height = top + max(1, len(items)) * row_h + 4
@@ -242,13 +284,15 @@ def stacked_chart(
     total_gap = 8
     total_space = total_gap + max((_text_width(text, bold=True) for text in total_texts), default=0)
     plot = WIDTH - max(90, ceil(total_space))  # the bars leave room for the longest total
-    parts = _svg_open(dom_id, height, title, description)
+    parts = _svg_open(dom_id, height, title, description, rtl=rtl)
     parts.append(_pattern_defs(dom_id, series))
     parts.append(legend)
     for i, ((label, counts), total, total_text) in enumerate(zip(items, totals, total_texts, strict=True)):
         y = top + i * row_h
-        parts.append(f"<g>{_bar_label(label, y=y + 15, space=WIDTH)}")
-        parts.append(f'<rect x="0" y="{y + 21}" width="{plot}" height="22" fill="#f4f6f7" stroke="#ccc"/>')
+        parts.append(f"<g>{_bar_label(label, y=y + 15, space=WIDTH, mirror=m)}")
+        parts.append(
+            f'<rect x="{_n(m.x(0, plot))}" y="{y + 21}" width="{plot}" height="22" fill="#f4f6f7" stroke="#ccc"/>'
+        )
         x = 0.0
         for s in series:
             n = counts.get(s.key, 0)
@@ -256,69 +300,89 @@ def stacked_chart(
                 continue
             w = plot * n / total
             parts.append(
-                f'<rect x="{x:.1f}" y="{y + 21}" width="{w:.1f}" height="22" fill="url(#{dom_id}-p-{s.key})" '
+                f'<rect x="{m.x(x, w):.1f}" y="{y + 21}" width="{w:.1f}" height="22" fill="url(#{dom_id}-p-{s.key})" '
                 f'stroke="#fff" stroke-width="1"><title>{escape(s.label)}: {escape(fmt_int(n))}</title></rect>'
             )
             text = fmt_int(n)
             if w >= 10 + 8 * len(text):
                 parts.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + 37}" text-anchor="middle" fill="{s.text}" '
+                    f'<text x="{m.x(x + w / 2):.1f}" y="{y + 37}" text-anchor="middle" fill="{s.text}" '
                     f'font-weight="700" paint-order="stroke" stroke="{s.fill}" stroke-width="3">{escape(text)}</text>'
                 )
             x += w
         parts.append(
-            f'<text x="{plot + total_gap}" y="{y + 37}" fill="#222" font-weight="600">{escape(total_text)}</text></g>'
+            f'<text x="{_n(m.x(plot + total_gap))}" y="{y + 37}" fill="#222" font-weight="600">'
+            f"{escape(total_text)}</text></g>"
         )
     if not items:
-        parts.append(f'<text x="0" y="{top + 16}" fill="#555">{escape(_("No data yet."))}</text>')
+        parts.append(f'<text x="{_n(m.x(0))}" y="{top + 16}" fill="#555">{escape(_("No data yet."))}</text>')
     parts.append("</svg>")
     return Chart(slug, title, description, mark_safe("".join(parts)), columns, rows, note=note)  # noqa: S308
 
 
 def column_chart(
-    *, slug: str, title: str, description: str, items: list[tuple[str, int]], columns: list[str], rows: list[list[Cell]]
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    items: list[tuple[str, int]],
+    columns: list[str],
+    rows: list[list[Cell]],
+    rtl: bool | None = None,
 ) -> Chart:
-    """Vertical columns over time with a value axis; labels thinned out when there are many."""
+    """Vertical columns over time with a value axis; labels thinned out when there are many.
+    ``rtl`` (default: the active language's direction) mirrors it: time runs leftwards."""
     dom_id = f"chart-{slug}"
+    rtl = _is_rtl(rtl)
+    m = Mirror(WIDTH, rtl)
     height, left, bottom, top_pad = 300, 56, 40, 24
     plot_w, plot_h = WIDTH - left - 8, height - bottom - top_pad
     top = max((v for _label, v in items), default=0) or 1
     step = _nice_step(top)
     axis_top = ((top + step - 1) // step) * step
-    parts = _svg_open(dom_id, height, title, description)
+    parts = _svg_open(dom_id, height, title, description, rtl=rtl)
     for tick in range(0, axis_top + 1, step):
         y = top_pad + plot_h - plot_h * tick / axis_top
         parts.append(
-            f'<line x1="{left}" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dde2e5"/>'
-            f'<text x="{left - 8}" y="{y + 5:.1f}" text-anchor="end" fill="#555" font-size="12">'
+            f'<line x1="{_n(m.x(left))}" x2="{_n(m.x(WIDTH))}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dde2e5"/>'
+            f'<text x="{_n(m.x(left - 8))}" y="{y + 5:.1f}" text-anchor="end" fill="#555" font-size="12">'
             f"{escape(fmt_int(tick))}</text>"
         )
     n = max(1, len(items))
     slot = plot_w / n
-    every = max(1, -(-n // 12))  # at most about twelve month labels
+    # At most about twelve month labels, and never closer than the widest of them needs
+    # (month names are longer in some languages: "سبتمبر 2024", "sept. 2024").
+    # The last label ends at the chart's edge rather than centred under its column: half a
+    # label more between it and the one before.
+    widest = max((_text_width(label, 12) for label, _value in items), default=0)
+    every = max(1, -(-n // 12), ceil((widest * (1.5 if n > 6 else 1) + 8) / slot))
     for i, (label, value) in enumerate(items):
         x = left + i * slot
         h = plot_h * value / axis_top
         y = top_pad + plot_h - h
         parts.append(
-            f'<rect x="{x + slot * 0.12:.1f}" y="{y:.1f}" width="{slot * 0.76:.1f}" height="{h:.1f}" fill="{TEAL}">'
+            f'<rect x="{m.x(x + slot * 0.12, slot * 0.76):.1f}" y="{y:.1f}" width="{slot * 0.76:.1f}" '
+            f'height="{h:.1f}" fill="{TEAL}">'
             f"<title>{escape(label)}: {escape(fmt_int(value))}</title></rect>"
         )
         if (len(items) - 1 - i) % every == 0:
             last = i == len(items) - 1 and n > 6
             anchor, tx = ("end", x + slot) if last else ("middle", x + slot / 2)
             parts.append(
-                f'<text x="{tx:.1f}" y="{height - bottom + 18}" text-anchor="{anchor}" fill="#333" '
+                f'<text x="{m.x(tx):.1f}" y="{height - bottom + 18}" text-anchor="{anchor}" fill="#333" '
                 f'font-size="12">{escape(label)}</text>'
             )
             if value:
                 parts.append(
-                    f'<text x="{x + slot / 2:.1f}" y="{y - 6:.1f}" text-anchor="middle" fill="#222" '
+                    f'<text x="{m.x(x + slot / 2):.1f}" y="{y - 6:.1f}" text-anchor="middle" fill="#222" '
                     f'font-size="12" font-weight="600">{escape(fmt_int(value))}</text>'
                 )
-    parts.append(f'<line x1="{left}" x2="{WIDTH}" y1="{top_pad + plot_h}" y2="{top_pad + plot_h}" stroke="#555"/>')
+    parts.append(
+        f'<line x1="{_n(m.x(left))}" x2="{_n(m.x(WIDTH))}" y1="{top_pad + plot_h}" y2="{top_pad + plot_h}" '
+        f'stroke="#555"/>'
+    )
     if not items:
-        parts.append(f'<text x="{left + 8}" y="{top_pad + 20}" fill="#555">{escape(_("No data yet."))}</text>')
+        parts.append(f'<text x="{_n(m.x(left + 8))}" y="{top_pad + 20}" fill="#555">{escape(_("No data yet."))}</text>')
     parts.append("</svg>")
     return Chart(slug, title, description, mark_safe("".join(parts)), columns, rows)  # noqa: S308
 
@@ -398,9 +462,7 @@ def dashboard_charts(data: dict[str, Any]) -> dict[str, Chart]:
     # by country: the top 15 and the others together
     countries = data["by_country"]
     top, rest = countries[: dashboard.TOP_COUNTRIES], countries[dashboard.TOP_COUNTRIES :]
-    country_rows = [
-        [country_name(r["code"]) or r["code"], r["signatories"], Percent(100 * r["signatories"] / total)] for r in top
-    ]
+    country_rows = [[country_label(r["code"]), r["signatories"], Percent(100 * r["signatories"] / total)] for r in top]
     if rest:
         n_rest = sum(r["signatories"] for r in rest)
         country_rows.append(

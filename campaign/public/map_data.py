@@ -28,7 +28,8 @@ What a feature is
     where a directory puts a city's point), written
     without spaces. Features are sorted by name (case-folded), then campaign, then slug.
     Country names are not repeated in every feature: the map's page sends a table of them
-    (``country_names``).
+    (``country_names``), in the reader's language, and so does it for the names of the
+    places CLDR or an admin names in it (``local_names``: "Lisbonne (Lisboa)").
 
 Filters (``?campaign=&continent=&country=&commitment=&reporting=``) are read in SQL on the
 read model's columns, but the commitment, which is looked up in the codes' list in Python
@@ -48,7 +49,8 @@ from datetime import date
 from typing import Any, Protocol
 
 from accounts.geo import CONTINENTS
-from accounts.names import country_name
+from accounts.models import Municipality
+from accounts.place_names import country_label, municipality_name
 from campaign.models import COMMITMENT_CODE_RE, Commitment
 from campaign.public.models import PublicSignatory
 from pledges import rules
@@ -207,14 +209,35 @@ def geojson(filters: Mapping[str, str] | None = None) -> bytes:
 
 
 def country_names(campaign_slug: str = "") -> dict[str, str]:
-    """Code → English name of the countries with a signatory (of the campaign, if given), in
-    one query: the table the map looks the "c" property up in (as the features used to carry
-    it: the code itself when the name is unknown)."""
+    """Code → name in the active language of the countries with a signatory (of the campaign,
+    if given), in one query: the table the map looks the "c" property up in (the code itself
+    when the name is unknown). The map's page is cached per language; the GeoJSON, which is
+    not, carries codes only."""
     signatories = PublicSignatory.objects.filter(status=Pledge.Status.VERIFIED)
     if campaign_slug:
         signatories = signatories.filter(campaign_slug=campaign_slug)
     codes = signatories.order_by().values_list("country", flat=True).distinct()
-    return {code: country_name(code) or code for code in sorted(set(codes)) if code}
+    return {code: country_label(code) for code in sorted(set(codes)) if code}
+
+
+def place_names(campaign_slug: str = "") -> dict[str, list[str]]:
+    """Slug → [name, local name or ""] of the signatories (of the campaign, if given) whose
+    name in the active language is not the directory's, or who have a local name beside it
+    ("lisbon-pt": ["Lisbonne", "Lisboa"]), in one query: the map shows these instead of "n"."""
+    signatories = PublicSignatory.objects.filter(status=Pledge.Status.VERIFIED)
+    if campaign_slug:
+        signatories = signatories.filter(campaign_slug=campaign_slug)
+    places = Municipality.objects.filter(pk__in=signatories.values("municipality_id")).values_list(
+        "slug", "name", "ascii_name", "country", "time_zone", "local_names"
+    )
+    names: dict[str, list[str]] = {}
+    for slug, name, ascii_name, country, time_zone, local_names in places.order_by("slug"):
+        shown = municipality_name(
+            name=name, ascii_name=ascii_name, country=country, time_zone=time_zone, local_names=local_names
+        )
+        if shown.name != name or shown.local:
+            names[slug] = [shown.name, shown.local or ""]
+    return names
 
 
 def signed_city_count(campaign_slug: str = "") -> int:

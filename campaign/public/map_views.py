@@ -118,6 +118,8 @@ def _map_config(
         # The GeoJSON's short reporting codes, and the names of its countries (sent once here).
         "reportingCodes": {code: state for state, code in map_data.REPORTING_CODES.items()},
         "countries": map_data.country_names(campaign_slug=campaign),
+        # The names of places in the page's language, by slug ("Lisbonne", beside it "Lisboa").
+        "names": map_data.place_names(campaign_slug=campaign),
     }
 
 

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.geo import continent_codes, continent_of
 from accounts.models import Municipality
-from accounts.names import country_name
+from accounts.place_names import data_country_name
 from campaign import models as campaign_models
 from campaign.models import Campaign, Commitment
 from pledges import rules
@@ -155,7 +155,7 @@ def municipality_record(m: Municipality) -> dict[str, Any]:
         "name": m.name,
         "slug": m.slug,
         "country": m.country,
-        "country_name": country_name(m.country) or m.country,
+        "country_name": data_country_name(m.country),
         "continent": continent_of(m.country),
         "geonames_id": m.geonames_id,
         "latitude": m.latitude,
@@ -176,6 +176,7 @@ SIGNATORY_VALUES = (
     "verified_at",
     "withdrawn_at",
     "statement",
+    "statement_language",
     "campaign__slug",
     "municipality_id",
     "municipality__name",
@@ -206,6 +207,7 @@ def _values_of(pledge: Pledge) -> dict[str, Any]:
         "verified_at": pledge.verified_at,
         "withdrawn_at": pledge.withdrawn_at,
         "statement": pledge.statement,
+        "statement_language": pledge.statement_language,
         "campaign__slug": pledge.campaign.slug,
         "municipality_id": m.pk,
         "municipality__name": m.name,
@@ -234,7 +236,7 @@ def _record_of(v: dict[str, Any], chosen: Chosen) -> dict[str, Any]:
             "name": v["municipality__name"],
             "slug": v["municipality__slug"],
             "country": country,
-            "country_name": country_name(country) or country,
+            "country_name": data_country_name(country),
             "continent": continent_of(country),
             "geonames_id": v["municipality__geonames_id"],
             "latitude": v["municipality__latitude"],
@@ -249,6 +251,8 @@ def _record_of(v: dict[str, Any], chosen: Chosen) -> dict[str, Any]:
         "verified_at": _iso(v["verified_at"]),
         "withdrawn_at": _iso(v["withdrawn_at"]) if withdrawn else None,
         "statement": v["statement"],
+        # The language the statement is written in (a site language), or null when unknown.
+        "statement_language": v["statement_language"] or None,
         "commitments": [{"code": code, "target": target, "target_date": _iso(day)} for code, target, day in chosen],
         # How the signatory reports, as the read model keeps it (pledges/rules.py).
         "reporting": {
@@ -395,7 +399,7 @@ def _report_record_of(v: dict[str, Any]) -> dict[str, Any]:
             "name": v["report__pledge__municipality__name"],
             "slug": v["report__pledge__municipality__slug"],
             "country": country,
-            "country_name": country_name(country) or country,
+            "country_name": data_country_name(country),
             "continent": continent_of(country),
             "geonames_id": v["report__pledge__municipality__geonames_id"],
             "latitude": v["report__pledge__municipality__latitude"],

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from accounts.geo import continent_of, local_date
 from accounts.models import Municipality
-from accounts.names import country_name, normalize
+from accounts.names import normalize
+from accounts.place_names import data_country_name
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.public import map_data, opendata
 from campaign.public.cache import bump_public_version
@@ -122,7 +123,7 @@ def _rows(
                 sort_name=normalize(p["municipality__name"])[:200],
                 slug=p["municipality__slug"],
                 country=country,
-                country_sort=normalize(country_name(country) or country)[:100],
+                country_sort=normalize(data_country_name(country))[:100],  # language-neutral (pages: their own)
                 continent=continent_of(country),
                 kind=p["municipality__kind"],
                 population=p["municipality__population"],

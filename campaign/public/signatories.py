@@ -12,14 +12,22 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, IntegerField, JSONField, OuterRef, Q, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, MunicipalityName
-from accounts.names import country_name, country_names, normalize
+from accounts.names import normalize
+from accounts.place_names import (
+    countries_matching,
+    country_choices,
+    country_label,
+    municipality_name,
+    municipality_name_of,
+    region_of,
+)
 from campaign.models import Campaign, Commitment, public_campaigns
 from campaign.public import dashboard
 from campaign.public.models import PublicSignatory
@@ -41,7 +49,7 @@ def city_profile(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     )
     if not pledges:
         raise Http404
-    country = country_name(municipality.country) or municipality.country
+    country = country_label(municipality.country)
     map_url = reverse("map")
     return render(
         request,
@@ -49,6 +57,8 @@ def city_profile(request: HttpRequest, municipality_slug: str) -> HttpResponse:
         {
             "municipality": municipality,
             "country": country,
+            "region": region_of(municipality),
+            "place_name": municipality_name_of(municipality),
             "continent": dashboard.continent_name(dashboard.continent_of(municipality.country)),
             "items": [pledge_display(p) for p in pledges],
             "page_url": request.build_absolute_uri(request.path),
@@ -98,16 +108,21 @@ class SignatoryFilterForm(forms.Form):
         fields["continent"].choices = everything + [
             (code, dashboard.continent_name(code)) for code in dashboard.CONTINENT_ORDER
         ]
-        fields["country"].choices = everything + sorted(
-            ((code, country_name(code) or code) for code in countries), key=lambda c: c[1]
-        )
+        fields["country"].choices = everything + country_choices(countries)
         fields["commitment"].choices = everything + [(c.code, f"{c.code} · {c.title}") for c in commitments]
         fields["reporting"].choices = everything + list(REPORTING_FILTERS.items())
         fields["sort"].choices = [(key, key) for key in SORTS] + [(f"-{key}", key) for key in SORTS]
 
 
-def _country_codes_matching(query: str) -> list[str]:
-    return [code for code, name in country_names().items() if normalize(name).startswith(query)]
+def _by_country(codes: Iterable[str], descending: bool) -> list[Any]:
+    """Countries in the order of their names in the reader's language (the read model's
+    ``country_sort`` is English, the same for every language), then names."""
+    rank = {code: i for i, (code, _name) in enumerate(country_choices(codes))}
+    if not rank:
+        return [F("country_sort").asc(), F("sort_name").asc()]
+    by_rank = Case(*(When(country=code, then=Value(i)) for code, i in rank.items()), output_field=IntegerField())
+    first = by_rank.desc(nulls_last=True) if descending else by_rank.asc(nulls_last=True)
+    return [first, F("country_sort").asc(), F("sort_name").asc()]
 
 
 def signatory_list(request: HttpRequest) -> HttpResponse:
@@ -136,7 +151,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
             municipality=OuterRef("municipality_id"), normalized_name__startswith=query
         )
         rows = rows.filter(
-            Q(Exists(names)) | Q(name__icontains=filters["q"].strip()) | Q(country__in=_country_codes_matching(query))
+            Q(Exists(names)) | Q(name__icontains=filters["q"].strip()) | Q(country__in=countries_matching(query))
         )
     if filters.get("campaign"):
         rows = rows.filter(campaign_slug=filters["campaign"])
@@ -164,7 +179,15 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
         F(field).desc(nulls_last=True) if descending and i == 0 else F(field).asc(nulls_last=True)
         for i, field in enumerate(SORTS[key])
     ]
-    rows = rows.order_by(*ordering, "pledge_id")
+    if key == "country":
+        ordering = _by_country(countries, descending)
+    rows = rows.order_by(*ordering, "pledge_id").annotate(
+        # The names an admin wrote in other languages, read with the page's rows.
+        local_names=Subquery(
+            Municipality.objects.filter(pk=OuterRef("municipality_id")).values("local_names")[:1],
+            output_field=JSONField(),
+        )
+    )
 
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     titles = {c.pk: c.title for c in campaigns}
@@ -174,7 +197,13 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
             "signatory": row,
             "campaign_title": titles.get(row.campaign_id, ""),
             "kind": kinds.get(row.kind, "") if row.kind != Municipality.Kind.MUNICIPALITY else "",
-            "country": country_name(row.country) or row.country,
+            "country": country_label(row.country),
+            "place_name": municipality_name(
+                name=row.name,
+                country=row.country,
+                time_zone=row.time_zone,
+                local_names=getattr(row, "local_names", None),  # annotated above
+            ),
         }
         for row in page.object_list
     ]

@@ -17,7 +17,17 @@ from rest_framework.routers import SimpleRouter
 
 from campaign.security_headers import api_docs_policy, redoc_policy
 
-from . import api, api_manners, api_municipalities, campaigns, dashboard_views, map_views, opendata_views, signatories
+from . import (
+    accessibility,
+    api,
+    api_manners,
+    api_municipalities,
+    campaigns,
+    dashboard_views,
+    map_views,
+    opendata_views,
+    signatories,
+)
 from .cache import finished_response
 
 # Browsers ask again on each load (answered 304 from the cache, without a query), so a change,
@@ -47,6 +57,7 @@ site_patterns: list[URLPattern | URLResolver] = [
     path("embed/map/", embedded_page(map_views.embed_map), name="embed_map"),
     path("dashboard/", include((dashboard_patterns, "dashboard"))),
     path("open-data/", public_page(opendata_views.open_data_page), name="open_data"),
+    path("accessibility/", public_page(accessibility.accessibility_statement), name="accessibility"),
 ]
 
 router = SimpleRouter()
@@ -83,7 +94,9 @@ api_patterns: list[URLPattern | URLResolver] = [
     # scripts stay 'self'.
     path(
         "docs/",
-        api_docs_policy(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        api_docs_policy(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="public/api_swagger.html")
+        ),
         name="api-docs",
     ),
     # drf-spectacular's own ReDoc template loads Google Fonts: ours leaves them out.

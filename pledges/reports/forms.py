@@ -47,7 +47,7 @@ class UpdateForm(forms.Form):
         label=_("What was done"),
         required=False,
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         help_text=_("Required unless the commitment is not started yet."),
     )
     evidence_links = LinksField(
@@ -59,7 +59,7 @@ class UpdateForm(forms.Form):
         label=_("Figures"),
         required=False,
         max_length=2_000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
         help_text=_("Optional numbers, e.g. people reached or budget spent."),
     )
 

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
-from accounts.names import country_name
+from accounts.models import Membership, validate_time_zone
+from accounts.place_names import country_choices
+from accounts.widgets import MunicipalityChoiceField
 from campaign.models import Campaign, ReportingPeriod
 from pledges.models import Pledge
 
@@ -49,7 +50,7 @@ class ReasonForm(forms.Form):
 
 
 def _country_choices(codes):
-    return [("", _("All countries"))] + [(code, f"{country_name(code) or code} ({code})") for code in codes]
+    return [("", _("All countries"))] + [(code, f"{name} ({code})") for code, name in country_choices(codes)]
 
 
 class PledgeFilterForm(forms.Form):
@@ -81,3 +82,27 @@ class OverdueFilterForm(PledgeFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].label_from_instance = lambda p: f"{p.campaign.title} · {p.label}"
+
+
+# --- requests for missing municipalities ------------------------------------------------
+
+
+class MunicipalityAddForm(forms.Form):
+    """Add the requested place; its time zone is guessed from the nearest listed place."""
+
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, such as “Europe/Rome”: guessed from the nearest place of the same country."),
+        error_messages={"required": _("Enter the time zone, such as “Europe/Rome”.")},
+    )
+
+
+class MunicipalityMergeForm(forms.Form):
+    """The request duplicates a listed place: which one."""
+
+    municipality = MunicipalityChoiceField(
+        label=_("Existing municipality"),
+        help_text=_("Type its name and choose it from the suggestions; the request will point to it."),
+    )

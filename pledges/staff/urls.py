@@ -11,6 +11,18 @@ urlpatterns = [
     path("memberships/", staff_views.memberships, name="memberships"),
     path("memberships/approve/", staff_views.memberships_approve, name="memberships_approve"),
     path("memberships/<int:pk>/refuse/", staff_views.membership_refuse, name="membership_refuse"),
+    path("municipality-requests/", staff_views.municipality_requests, name="municipality_requests"),
+    path("municipality-requests/<int:pk>/add/", staff_views.municipality_request_add, name="municipality_request_add"),
+    path(
+        "municipality-requests/<int:pk>/merge/",
+        staff_views.municipality_request_merge,
+        name="municipality_request_merge",
+    ),
+    path(
+        "municipality-requests/<int:pk>/refuse/",
+        staff_views.municipality_request_refuse,
+        name="municipality_request_refuse",
+    ),
     path("pledges/", staff_views.pledges, name="pledges"),
     path("pledges/verify/", staff_views.pledges_verify, name="pledges_verify"),
     path("pledges/<int:pk>/", staff_views.pledge_detail, name="pledge_detail"),

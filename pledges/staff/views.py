@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import services as account_services
 from accounts.access import staff_required
-from accounts.models import Membership
-from accounts.names import country_name
+from accounts.models import Membership, MunicipalityRequest
+from accounts.place_names import country_name
 from accounts.services import email_domain_matches
 from campaign.bulk import run_each
 from campaign.models import Campaign
@@ -29,6 +29,8 @@ from pledges.models import Pledge
 from pledges.staff import exports
 from pledges.staff.forms import (
     MembershipSelectionForm,
+    MunicipalityAddForm,
+    MunicipalityMergeForm,
     OverdueFilterForm,
     PledgeFilterForm,
     PledgeSelectionForm,
@@ -140,6 +142,130 @@ def membership_refuse(request, pk):
             messages.error(request, error)
         return redirect("staff:memberships")
     return _render_memberships(request, refuse_forms={pk: form}, status=400)
+
+
+# --- requests for missing municipalities ------------------------------------------------
+
+
+def _municipality_request_rows(requests, bound: dict):
+    """Each pending request with the places it may duplicate and its three forms (the one
+    that failed, if any, bound and open)."""
+    rows = []
+    for place in requests:
+        failed_kind, failed_form = bound.get(place.pk, ("", None))
+        forms = {
+            "add": MunicipalityAddForm(
+                prefix=f"add-{place.pk}",
+                initial={"time_zone": account_services.guess_time_zone(place.country, place.latitude, place.longitude)},
+            ),
+            "merge": MunicipalityMergeForm(prefix=f"merge-{place.pk}"),
+            "refuse": ReasonForm(prefix=f"refuse-{place.pk}"),
+        }
+        if failed_form is not None:
+            forms[failed_kind] = failed_form
+        rows.append(
+            {
+                "request": place,
+                "twins": list(account_services.municipality_request_twins(place)[:5]),
+                "add_form": forms["add"],
+                "merge_form": forms["merge"],
+                "refuse_form": forms["refuse"],
+                "open": failed_kind,
+            }
+        )
+    return rows
+
+
+def _render_municipality_requests(request, *, bound=None, status=200):
+    requests = list(queries.pending_municipality_requests())
+    return render(
+        request,
+        "staff/municipality_requests.html",
+        {"rows": _municipality_request_rows(requests, bound or {}), "counts": queries.queue_counts()},
+        status=status,
+    )
+
+
+@staff_required
+def municipality_requests(request):
+    return _render_municipality_requests(request)
+
+
+def _decide_municipality_request(request, pk, kind, form_class, decide, done_message):
+    """One decision on one request: the form, the service, its errors on the form."""
+    place = get_object_or_404(MunicipalityRequest.objects.select_related("requested_by"), pk=pk)
+    form = form_class(request.POST, prefix=f"{kind}-{pk}")
+    if form.is_valid():
+        try:
+            result = decide(place, form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, done_message(place, result))
+            return redirect("staff:municipality_requests")
+    if place.status != MunicipalityRequest.Status.REQUESTED:
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return redirect("staff:municipality_requests")
+    return _render_municipality_requests(request, bound={pk: (kind, form)}, status=400)
+
+
+@staff_required
+@require_POST
+def municipality_request_add(request, pk):
+    return _decide_municipality_request(
+        request,
+        pk,
+        "add",
+        MunicipalityAddForm,
+        lambda place, data: account_services.municipality_request_add(
+            actor=request.user, request=place, time_zone=data["time_zone"]
+        ),
+        lambda place, municipality: (
+            _("%(municipality)s has been added to the directory; %(user)s has been told and can ask to represent it.")
+            % {"municipality": municipality.name, "user": place.requested_by.email}
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def municipality_request_merge(request, pk):
+    return _decide_municipality_request(
+        request,
+        pk,
+        "merge",
+        MunicipalityMergeForm,
+        lambda place, data: account_services.municipality_request_merge(
+            actor=request.user, request=place, municipality=data["municipality"]
+        ),
+        lambda place, result: (
+            _("The request for %(name)s now points to %(municipality)s; %(user)s has been told.")
+            % {"name": place.name, "municipality": result.municipality.name, "user": place.requested_by.email}
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def municipality_request_refuse(request, pk):
+    return _decide_municipality_request(
+        request,
+        pk,
+        "refuse",
+        ReasonForm,
+        lambda place, data: account_services.municipality_request_refuse(
+            actor=request.user, request=place, reason=data["reason"]
+        ),
+        lambda place, result: (
+            _("The request for %(name)s is refused; %(user)s has been told why.")
+            % {"name": place.name, "user": place.requested_by.email}
+        ),
+    )
 
 
 # --- pledges waiting for verification ---------------------------------------------------

@@ -20,6 +20,11 @@
  * When map tiles cannot load, the container's background colour and a light graticule
  * stand in and the markers still show.
  *
+ * For everyone: every marker and cluster is a named button ("9 signatories near Lyon",
+ * "Lyon, France: Reports on time") that Enter or Space opens; a popup takes the focus, closes
+ * with Escape and gives the focus back; Leaflet's own labels are translated by
+ * static/js/leaflet-i18n.js (loaded before this script).
+ *
  * For measurement: window.cfmMap exposes the Leaflet map, the layer of markers, the index and timings
  * (firstRenderMs, lastRenderMs); the map element gets data-rendered="true" and the
  * document a "cfm:map-rendered" event each time the clusters have been drawn.
@@ -38,11 +43,19 @@
   var fmt = typeof window.interpolate === "function"
     ? window.interpolate
     : function (f, args) { var i = 0; return f.replace(/%s/g, function () { return String(args[i++]); }); };
+  // "%(count)s signatories near %(place)s": named, so that a translation may reorder them.
+  function named(f, values) {
+    return typeof window.interpolate === "function"
+      ? window.interpolate(f, values, true)
+      : f.replace(/%\((\w+)\)s/g, function (all, key) { return String(values[key]); });
+  }
 
   var LIST_PAGE = 100;
   var FILTERS = ["campaign", "continent", "country", "commitment", "reporting"];
   var SYMBOLS = { on_time: "✓", late: "!", none: "–" };
   var lang = document.documentElement.lang || "en";
+  // Right to left (Arabic): the controls go to the mirrored corners; the geography does not turn.
+  var rtl = document.documentElement.dir === "rtl";
   var dateFormat;
   try {
     dateFormat = new Intl.DateTimeFormat(lang, { year: "numeric", month: "long", day: "numeric" });
@@ -63,6 +76,10 @@
 
   var map = L.map(mapElement, { worldCopyJump: true, minZoom: 1, zoomControl: true }).setView([25, 10], 2);
   window.cfmMap.map = map;
+  if (rtl) {
+    map.zoomControl.setPosition("topright");
+    map.attributionControl.setPosition("bottomleft");
+  }
   var tiles = L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 18 });
   var tilesFailed = false;
   tiles.on("tileerror", function () {
@@ -72,7 +89,7 @@
     tilesFailed = true;
     mapElement.classList.add("tiles-unavailable");
     drawGraticule();
-    var notice = L.control({ position: "bottomleft" });
+    var notice = L.control({ position: rtl ? "bottomright" : "bottomleft" });
     notice.onAdd = function () {
       var div = L.DomUtil.create("div", "map-notice");
       div.textContent = t("The background map could not load; the signatories are still shown.");
@@ -115,35 +132,95 @@
   var spread = null; // the cluster at the deepest zoom spread out in a ring (one place, several pledges)
   window.cfmMap.layer = layer;
 
+  function number(n) {
+    return n.toLocaleString(lang);
+  }
+
   function clusterIcon(n) {
     var size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 46 : 52;
     return L.divIcon({
-      html: "<div><span>" + n + "</span></div>",
+      html: '<div aria-hidden="true"><span>' + number(n) + "</span></div>",
       className: "marker-cluster marker-cluster-cfm",
       iconSize: L.point(size, size),
     });
   }
 
+  // What names a cluster: the place of its biggest part, which Supercluster's map and reduce
+  // carry up from the points as it builds the index (a point is a part of one; of parts
+  // the same size, the one the cluster formed around, within the radius of all the others).
+  // "reducing" tells the first part Supercluster adds to a cluster: each cluster gets a fresh
+  // copy of the properties of the part it formed around, the size of which starts the race.
+  var reducing = null;
+
+  function partOf(record) {
+    return { near: record, n: 1, m: 1 };
+  }
+
+  function joinParts(cluster, part) {
+    if (cluster !== reducing) {
+      reducing = cluster;
+      cluster.m = cluster.n;
+    }
+    cluster.n += part.n;
+    if (part.n > cluster.m) {
+      cluster.m = part.n;
+      cluster.near = part.near;
+    }
+  }
+
+  // "9 signatories near Lyon", in the page's language: the cluster's name, read out and shown.
+  function clusterName(feature) {
+    var n = feature.properties.point_count;
+    var near = feature.properties.near;
+    if (!near) {
+      return fmt(nt("%s signatory", "%s signatories", n), [number(n)]);
+    }
+    return named(nt("%(count)s signatory near %(place)s", "%(count)s signatories near %(place)s", n), {
+      count: number(n),
+      place: placeName(near.p),
+    });
+  }
+
+  // Markers and clusters are buttons (Leaflet gives them role="button" and a tab stop), named
+  // by what they stand for (aria-label: the icon holds only a figure or a symbol). The
+  // element leads back to its marker for the keyboard (see "keyboard" below).
+  function nameOnAdd() {
+    var element = this.getElement();
+    if (element) {
+      element.setAttribute("aria-label", this.accessibleName);
+      element.cfmMarker = this;
+    }
+  }
+
   function clusterMarker(feature) {
     var n = feature.properties.point_count;
     var c = feature.geometry.coordinates;
+    var name = clusterName(feature);
     var marker = L.marker(L.latLng(c[1], c[0]), {
       icon: clusterIcon(n),
-      title: fmt(nt("%s signatory here: open to see it", "%s signatories here: open to see them", n), [n]),
+      title: name,
       keyboard: true,
     });
     marker.clusterId = feature.properties.cluster_id;
+    marker.accessibleName = name;
+    marker.on("add", nameOnAdd);
     return marker;
   }
 
   function markerOf(record) {
     if (!record.marker) {
+      var title = placeLabel(record.p) + ", " + countryName(record.p.c);
       record.marker = L.marker(record.latlng, {
         icon: icons[record.state] || icons.none,
-        title: record.p.n + ", " + countryName(record.p.c),
+        title: title,
         keyboard: true,
       });
       record.marker.record = record;
+      record.marker.accessibleName = named(t("%(place)s: %(state)s"), {
+        place: title,
+        state: config.states[record.state] || record.state,
+      });
+      record.marker.on("add", nameOnAdd);
     }
     return record.marker;
   }
@@ -182,7 +259,36 @@
       }
     });
     drawn = next;
+    if (focusNear) {
+      focusNearest(focusNear);
+      focusNear = null;
+    }
     rendered();
+  }
+
+  // A cluster opened from its focused button hands the focus on to the nearest of what it
+  // opened into (a marker or a smaller cluster), so that the keyboard carries on from there.
+  var focusNear = null;
+
+  function focusNearest(latlng) {
+    var from = map.latLngToContainerPoint(latlng);
+    var size = map.getSize();
+    var best = null;
+    var bestDistance = Infinity;
+    drawn.forEach(function (marker) {
+      var point = map.latLngToContainerPoint(marker.getLatLng());
+      var distance = point.distanceTo(from);
+      var inView = point.x >= 0 && point.y >= 0 && point.x <= size.x && point.y <= size.y;
+      if (inView && distance < bestDistance && marker.getElement()) {
+        best = marker;
+        bestDistance = distance;
+      }
+    });
+    if (best) {
+      best.getElement().focus({ preventScroll: true });
+    } else {
+      mapElement.focus({ preventScroll: true });
+    }
   }
 
   // Pledges at one place (a city in two campaigns) never part by zooming: at the deepest
@@ -202,6 +308,10 @@
 
   // A cluster zooms in to where it parts, or spreads out when it never does.
   function openCluster(marker) {
+    var element = marker.getElement();
+    if (element && document.activeElement === element) {
+      focusNear = marker.getLatLng();
+    }
     var zoom = index.getClusterExpansionZoom(marker.clusterId);
     if (zoom <= MAX_ZOOM) {
       map.setView(marker.getLatLng(), zoom);
@@ -219,8 +329,9 @@
     spread = null;
   });
 
-  // A marker gets its popup the first time it is opened (click, or Enter on it); from then
-  // on Leaflet's own handlers open and close it, as for a popup bound from the start.
+  // A marker gets its popup the first time it is clicked; from then on Leaflet's own click
+  // handler opens and closes it, as for a popup bound from the start. (Enter and Space go
+  // through activate(), below.)
   function firstOpen(e) {
     var marker = e.layer;
     if (!marker) {
@@ -239,18 +350,82 @@
   }
 
   layer.on("click", firstOpen);
-  layer.on("keypress", function (e) {
-    if (e.originalEvent && e.originalEvent.keyCode === 13) {
-      firstOpen(e);
-    }
-  });
 
   function popupFor(marker) {
     if (!marker.getPopup()) {
       marker.bindPopup(popupContent);
+      marker.getPopup().cfmMarker = marker;
     }
     return marker;
   }
+
+  // --- keyboard -------------------------------------------------------------------------
+  //
+  // Enter or Space on a marker or a cluster opens it, as a button (and nothing else: neither
+  // Leaflet's keypress toggle nor the page's scroll). A popup takes the focus when it opens,
+  // names itself after its place (a non-modal dialog), closes with Escape (from anywhere in
+  // the map) and gives the focus back to what opened it: its marker, or the list's
+  // "Show on map" button.
+
+  function activate(marker) {
+    if (marker.clusterId !== undefined) {
+      openCluster(marker);
+    } else if (marker.record) {
+      popupFor(marker);
+      if (marker.isPopupOpen()) {
+        marker.closePopup();
+      } else {
+        marker.openPopup();
+      }
+    }
+  }
+
+  L.DomEvent.on(mapElement, "keydown", function (event) {
+    var key = event.key;
+    if ((key === "Enter" || key === " " || key === "Spacebar") && event.target.cfmMarker) {
+      L.DomEvent.stop(event);
+      activate(event.target.cfmMarker);
+    } else if (key === "Escape" && shownPopup) {
+      L.DomEvent.stop(event);
+      map.closePopup();
+    }
+  });
+
+  var shownPopup = null;
+  var returnFocus = null;
+
+  map.on("popupopen", function (e) {
+    var popup = e.popup;
+    var container = popup.getElement();
+    var active = document.activeElement;
+    shownPopup = popup;
+    returnFocus = active && active !== document.body && !container.contains(active) ? active : null;
+    container.setAttribute("role", "dialog");
+    if (popup.cfmMarker && popup.cfmMarker.record) {
+      container.setAttribute("aria-label", placeLabel(popup.cfmMarker.record.p));
+    }
+    var first = container.querySelector(".leaflet-popup-content a[href]") || container.querySelector("a[href]");
+    if (first) {
+      first.focus({ preventScroll: true });
+    }
+  });
+
+  map.on("popupclose", function (e) {
+    var popup = e.popup;
+    var container = popup.getElement();
+    var active = document.activeElement;
+    var hadFocus = !active || active === document.body || (container && container.contains(active));
+    if (popup === shownPopup) {
+      shownPopup = null;
+    }
+    if (!hadFocus) {
+      return;
+    }
+    var marker = popup.cfmMarker;
+    var target = returnFocus && returnFocus.isConnected ? returnFocus : marker && marker.getElement();
+    returnFocus = null;
+    (target && target.isConnected ? target : mapElement).focus({ preventScroll: true });
+  });
 
   function rendered() {
     var ms = performance.now();
@@ -276,6 +451,20 @@
 
   function countryName(code) {
     return countries[code] || code;
+  }
+
+  // The place's name in the page's language, and the local one beside it when it differs
+  // (config.names, by slug: "Lisbonne", "Lisboa"); otherwise the feature's own name.
+  var placeNames = config.names || {};
+
+  function placeName(p) {
+    var names = placeNames[p.s || derivedSlug(p)];
+    return names ? names[0] : p.n;
+  }
+
+  function placeLabel(p) {
+    var names = placeNames[p.s || derivedSlug(p)];
+    return names && names[1] ? names[0] + " (" + names[1] + ")" : placeName(p);
   }
 
   // A feature leaves its slug out when it is this (campaign/public/map_data.py,
@@ -325,16 +514,26 @@
     return badge;
   }
 
+  // An embed's links open the site in a new tab, and say so (as templates/includes/new_tab.html).
+  function newTab(link) {
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.appendChild(el("span", "visually-hidden", " " + t("(opens in a new tab)")));
+    var icon = el("span", "new-tab-icon", " ↗");
+    icon.setAttribute("aria-hidden", "true");
+    link.appendChild(icon);
+  }
+
   function popupContent(marker) {
     var record = marker.record;
     var p = record.p;
     var box = el("div", "sig-popup");
     var title = el("h3", "h6 mb-1");
-    var link = el("a", "", p.n);
+    var link = el("a", "", placeLabel(p));
+    link.dir = "auto";
     link.href = profileUrl(p);
     if (config.embed) {
-      link.target = "_blank";
-      link.rel = "noopener";
+      newTab(link);
     }
     title.appendChild(link);
     box.appendChild(title);
@@ -353,8 +552,7 @@
     var more = el("a", "d-inline-block mt-2", t("See the city’s profile"));
     more.href = profileUrl(p);
     if (config.embed) {
-      more.target = "_blank";
-      more.rel = "noopener";
+      newTab(more);
     }
     box.appendChild(more);
     return box;
@@ -486,7 +684,15 @@
 
   // A new index for the signatories shown, then the view drawn from it afresh.
   function update(next) {
-    index = new Supercluster({ radius: CLUSTER_RADIUS, extent: 256, minZoom: 0, maxZoom: MAX_ZOOM });
+    index = new Supercluster({
+      radius: CLUSTER_RADIUS,
+      extent: 256,
+      minZoom: 0,
+      maxZoom: MAX_ZOOM,
+      map: partOf,
+      reduce: joinParts,
+    });
+    reducing = null;
     index.load(next.map(function (r) { return r.point; }));
     window.cfmMap.index = index;
     spread = null;
@@ -560,12 +766,15 @@
     var p = record.p;
     var li = el("li", "map-list-item");
     var head = el("div", "d-flex justify-content-between align-items-start gap-2");
-    var link = el("a", "fw-semibold", p.n);
+    var link = el("a", "fw-semibold", placeLabel(p));
+    link.dir = "auto";
     link.href = profileUrl(p);
     head.appendChild(link);
+    // Named by its visible words, then (for a list of buttons read out of context) the place.
     var button = el("button", "btn btn-link btn-sm p-0 flex-shrink-0", t("Show on map"));
     button.type = "button";
-    button.setAttribute("aria-label", fmt(t("Show %s on the map"), [p.n]));
+    button.appendChild(document.createTextNode(" "));
+    button.appendChild(el("bdi", "visually-hidden", placeName(p)));
     button.addEventListener("click", function () { showOnMap(record); });
     head.appendChild(button);
     li.appendChild(head);

@@ -2,7 +2,9 @@
  * Municipality autocomplete: the WAI-ARIA combobox pattern over GET /api/v1/municipalities/?search=
  *
  * Markup comes from accounts/widgets.py (MunicipalityAutocompleteWidget):
- *   [data-municipality-autocomplete]      wrapper; data-url, data-min-length and messages
+ *   [data-municipality-autocomplete]      wrapper; data-url, data-min-length (and
+ *                                         data-min-length-ideographic, for a text that starts
+ *                                         in Han, kana or Hangul, as accounts/names.py) and messages
  *     input[type=hidden][data-role=value] the chosen municipality's id, submitted with the form
  *     input[role=combobox][data-role=input] what the user types
  *     ul[role=listbox]                      the suggestions
@@ -16,6 +18,8 @@
 
   var DEBOUNCE_MS = 200;
   var instanceCount = 0;
+  // Han, kana and Hangul, where one character is a syllable (accounts/names.py, _IDEOGRAPHIC_RANGES).
+  var IDEOGRAPHIC = /^[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ud840-\ud8bf]/;
 
   function formatPopulation(n) {
     if (n === null || n === undefined) return "";
@@ -26,10 +30,31 @@
     }
   }
 
+  // The API names countries in English (stable data); the page names them in its own
+  // language, as the browser's CLDR data does ("LB": "Liban", "لبنان").
+  var regionNames = null;
+  try {
+    regionNames = new Intl.DisplayNames([document.documentElement.lang || "en"], { type: "region" });
+  } catch (e) {
+    regionNames = null;
+  }
+
+  function countryName(item) {
+    if (regionNames && item.country) {
+      try {
+        return regionNames.of(item.country) || item.country_name;
+      } catch (e) {
+        return item.country_name;
+      }
+    }
+    return item.country_name;
+  }
+
   function Autocomplete(root) {
     this.root = root;
     this.url = root.getAttribute("data-url");
     this.minLength = parseInt(root.getAttribute("data-min-length") || "2", 10);
+    this.minLengthIdeographic = parseInt(root.getAttribute("data-min-length-ideographic") || "1", 10);
     this.valueInput = root.querySelector('[data-role="value"]');
     this.input = root.querySelector('[data-role="input"]');
     this.listbox = root.querySelector('[role="listbox"]');
@@ -75,7 +100,7 @@
     var self = this;
     window.clearTimeout(this.timer);
     var text = this.input.value.trim();
-    if (text.length < this.minLength) {
+    if (text.length < this.minLengthFor(text)) {
       this.abort();
       this.render([]);
       this.close();
@@ -84,6 +109,10 @@
     this.timer = window.setTimeout(function () {
       self.fetch(text);
     }, DEBOUNCE_MS);
+  };
+
+  Autocomplete.prototype.minLengthFor = function (text) {
+    return IDEOGRAPHIC.test(text) ? this.minLengthIdeographic : this.minLength;
   };
 
   Autocomplete.prototype.abort = function () {
@@ -113,6 +142,7 @@
         var results = Array.isArray(data) ? data : data.results || [];
         self.render(results);
         self.open();
+        self.notListed(results.length ? "" : text);
         self.announce(
           results.length
             ? self.root.getAttribute("data-results").replace("%(count)s", results.length)
@@ -131,7 +161,7 @@
     this.activeIndex = -1;
     this.input.removeAttribute("aria-activedescendant");
     while (this.listbox.firstChild) this.listbox.removeChild(this.listbox.firstChild);
-    if (!results.length && this.input.value.trim().length >= this.minLength) {
+    if (!results.length && this.input.value.trim().length >= this.minLengthFor(this.input.value.trim())) {
       var empty = document.createElement("li");
       empty.className = "list-group-item text-body-secondary";
       empty.setAttribute("aria-disabled", "true");
@@ -150,10 +180,11 @@
       li.style.cursor = "pointer";
       var name = document.createElement("span");
       name.className = "fw-semibold";
+      name.dir = "auto";
       name.textContent = item.name;
       var details = document.createElement("small");
       details.className = "text-body-secondary ms-2";
-      var parts = [item.region, item.country_name].filter(Boolean);
+      var parts = [item.region_name, countryName(item)].filter(Boolean);
       var population = formatPopulation(item.population);
       details.textContent = parts.join(", ") + (population ? " \u00b7 " + population : "");
       li.appendChild(name);
@@ -161,6 +192,17 @@
       li.appendChild(details);
       this.listbox.appendChild(li);
     }
+  };
+
+  // "My municipality is not listed" (templates/accounts/membership_request.html): when a
+  // search finds nothing, say so beside the field and carry the typed name to the link.
+  Autocomplete.prototype.notListed = function (text) {
+    var box = document.querySelector('[data-not-listed-for="' + this.valueInput.id + '"]');
+    if (!box) return;
+    var found = box.querySelector('[data-role="not-listed-found"]');
+    var link = box.querySelector('[data-role="not-listed-link"]');
+    if (found) found.hidden = !text;
+    if (link) link.href = box.getAttribute("data-url") + (text ? "?name=" + encodeURIComponent(text) : "");
   };
 
   Autocomplete.prototype.open = function () {
@@ -198,7 +240,8 @@
   Autocomplete.prototype.choose = function (index) {
     var item = this.items[index];
     if (!item) return;
-    var text = item.name + (item.country_name ? ", " + item.country_name : "");
+    var country = countryName(item);
+    var text = item.name + (country ? ", " + country : "");
     this.valueInput.value = String(item.id);
     this.input.value = text;
     this.chosenText = text;

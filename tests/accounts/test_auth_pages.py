@@ -128,7 +128,7 @@ def test_login_failure_shows_a_form_error_and_keeps_the_email(client, verified_u
 def test_verification_sent_and_confirm_pages(client, mailoutbox, password):
     sent = client.post(
         reverse("account_signup"),
-        {"email": "look@example.org", "password1": password, "password2": password},
+        {"full_name": "Look Here", "email": "look@example.org", "password1": password, "password2": password},
         follow=True,
     )
     html = main_of(sent)

@@ -30,10 +30,10 @@ def confirm_path(message):
     return urlparse(match.group(0)).path
 
 
-def sign_up(client, email, password):
+def sign_up(client, email, password, full_name="Élodie Fontaine"):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": password, "password2": password},
+        {"full_name": full_name, "email": email, "password1": password, "password2": password},
     )
 
 
@@ -76,7 +76,7 @@ def test_unverified_account_cannot_reach_protected_pages(client, mailoutbox, pas
 def test_signup_in_french_remembers_the_language_and_sends_a_french_link(client, mailoutbox, password):
     response = client.post(
         "/fr/accounts/signup/",
-        {"email": "maire@example.fr", "password1": password, "password2": password},
+        {"full_name": "Élodie Fontaine", "email": "maire@example.fr", "password1": password, "password2": password},
     )
 
     assert response.status_code == 302
@@ -129,3 +129,50 @@ def test_signup_with_a_taken_email_does_not_create_a_second_account(client, mail
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [verified_user.email]
+
+
+# --- the person's name ----------------------------------------------------------------
+
+
+def test_signup_asks_the_name_first(client):
+    html = client.get("/fr/accounts/signup/").content.decode()
+
+    name = html.index('id="id_full_name"')
+    assert name < html.index('id="id_email"') < html.index('id="id_password1"')
+    field = html[html.rindex("<input", 0, name) : html.index(">", name)]
+    assert 'name="full_name"' in field
+    assert 'autocomplete="name"' in field
+    assert "required" in field
+    assert 'maxlength="200"' in field
+
+
+def test_signup_without_a_name_says_so_in_the_visitor_language(client, mailoutbox, password):
+    response = client.post(
+        "/fr/accounts/signup/",
+        {"full_name": "   ", "email": "sans.nom@ville.example", "password1": password, "password2": password},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    errors = html[html.index('id="id_full_name_errors"') :][:300]
+    assert "Saisissez votre nom." in errors
+    assert 'value="sans.nom@ville.example"' in html  # what was typed stays
+    assert not User.objects.filter(email="sans.nom@ville.example").exists()
+    assert mailoutbox == []
+
+
+def test_signup_refuses_a_name_over_200_characters(client, password):
+    response = client.post(
+        "/es/accounts/signup/",
+        {"full_name": "A" * 201, "email": "largo@ciudad.example", "password1": password, "password2": password},
+    )
+
+    assert response.status_code == 200
+    assert "Su nombre no puede tener más de 200 caracteres." in response.content.decode()
+    assert not User.objects.filter(email="largo@ciudad.example").exists()
+
+
+def test_signup_keeps_a_name_in_any_script_trimmed(client, mailoutbox, password):
+    sign_up(client, "official@tunis.example", password, full_name="  ليلى   بن علي ")
+
+    assert User.objects.get(email="official@tunis.example").full_name == "ليلى بن علي"

@@ -80,7 +80,7 @@ def test_the_invitation_email_links_to_the_acceptance_page_in_the_inviters_langu
     link = f"https://pledge.example/fr/accounts/invitations/{invitation.token}/"
     assert link in mail.body
     assert f'href="{link}"' in mail.alternatives[0][0]
-    assert '<html lang="fr">' in mail.alternatives[0][0]
+    assert '<html lang="fr" dir="ltr">' in mail.alternatives[0][0]
     assert MembershipEvent.objects.filter(action="invited", actor=mayor, note="new@mechelen.be").exists()
 
 

@@ -185,7 +185,7 @@ def test_approval_records_history_and_emails_the_official_in_their_language(
     assert "Mechelen" in mail.subject
     assert "https://pledge.example/fr/accounts/memberships/" in mail.body
     html = mail.alternatives[0][0]
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert "Mechelen" in html
 
 

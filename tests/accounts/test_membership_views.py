@@ -181,7 +181,7 @@ def test_errors_are_in_the_users_language(client, verified_user, mechelen):
 
     assert response.status_code == 200
     assert response.context["form"].errors["municipality"]
-    assert '<html lang="fr">' in response.content.decode()
+    assert '<html lang="fr" dir="ltr">' in response.content.decode()
 
 
 def test_no_evidence_at_all_is_an_error(client, verified_user, mechelen):

@@ -28,8 +28,9 @@ def test_an_account_with_totp_cannot_add_an_address(client, mailoutbox, verified
     assert response.status_code == 200
     body = response.content.decode()
     assert BLOCKED in body
-    # The reason sits under the field, which keeps what was typed.
-    assert body.index('id="id_email"') < body.index(BLOCKED)
+    # The reason sits under the field, which keeps what was typed (and in the error summary above).
+    assert body.index('id="id_email"') < body.rindex(BLOCKED)
+    assert f'<a class="alert-link" href="#id_email">{BLOCKED}</a>' in body
     assert 'value="other@example.org"' in body
     assert not EmailAddress.objects.filter(email="other@example.org").exists()
     assert mailoutbox == []

@@ -32,6 +32,7 @@ def test_json_shape(client):
             "country": "BE",
             "country_name": "Belgium",
             "region": "VLG",
+            "region_name": None,  # a bare GeoNames code is never given as a name
             "kind": "municipality",
             "latitude": 51.02574,
             "longitude": 4.47762,

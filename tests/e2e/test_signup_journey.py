@@ -16,6 +16,7 @@ pytestmark = pytest.mark.e2e
 
 PASSWORD = "une-Phrase-de-passe-assez-longue-7"
 EMAIL = "elue@ville.example"
+NAME = "Élodie Fontaine"
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
 
 
@@ -41,6 +42,9 @@ def test_visitor_signs_up_in_french_verifies_and_reaches_their_account(page, sho
     shoot("signup-empty")
 
     # A first try with passwords that differ: the error sits under the field, the email stays.
+    # The form asks the person's name first.
+    expect(page.locator("main form input:visible").first).to_have_attribute("id", "id_full_name")
+    page.fill("#id_full_name", NAME)
     page.fill("#id_email", EMAIL)
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD + "-oops")
@@ -49,6 +53,7 @@ def test_visitor_signs_up_in_french_verifies_and_reaches_their_account(page, sho
     expect(page.locator("#id_password2")).to_have_class(re.compile(r"\bis-invalid\b"))
     expect(page.locator("#id_password2_errors")).to_be_visible()
     expect(page.locator("#id_email")).to_have_value(EMAIL)
+    expect(page.locator("#id_full_name")).to_have_value(NAME)
     assert not User.objects.filter(email=EMAIL).exists()
     shoot("signup-error")
 
@@ -60,9 +65,15 @@ def test_visitor_signs_up_in_french_verifies_and_reaches_their_account(page, sho
 
     user = User.objects.get(email=EMAIL)
     assert user.preferred_language == "fr"
+    assert user.full_name == NAME
     assert EmailAddress.objects.get(user=user).verified is False
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [EMAIL]
+    # The email greets her by name, in French, never by her address.
+    with translation.override("fr"):
+        greeting = gettext("Dear %(recipient_name)s,") % {"recipient_name": NAME}
+    assert mail.outbox[0].body.startswith(greeting)
+    assert EMAIL not in mail.outbox[0].body.splitlines()[0]
     link = CONFIRM_LINK.search(mail.outbox[0].body)
     assert link, mail.outbox[0].body
     confirm_path = urlparse(link.group(0)).path

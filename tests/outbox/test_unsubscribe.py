@@ -41,7 +41,7 @@ def test_get_asks_for_confirmation_and_changes_nothing(client, official):
 def test_page_is_in_the_users_language(client, official):
     response = client.get(unsubscribe_path(official), HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "fr"
-    assert '<html lang="fr">' in response.content.decode()
+    assert '<html lang="fr" dir="ltr">' in response.content.decode()
 
 
 def test_confirming_records_the_opt_out(client, official):

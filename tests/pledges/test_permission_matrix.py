@@ -46,7 +46,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import Invitation, Membership, MembershipEvent
+from accounts.models import Invitation, Membership, MembershipEvent, Municipality, MunicipalityRequest
+from accounts.services import municipality_request_submit
 from campaign.outbox.models import EmailDelivery
 from pledges import services
 from pledges.announcements import services as announcement_services
@@ -103,6 +104,9 @@ MATRIX = [
     ("accounts:membership_request",      "POST", LOGIN,    VERIFY,   200,      200,      200,      200,      200),
     # ...with a letter of appointment anyone verified may ask (A already does: form error, nothing saved)
     ("accounts:membership_request[letter]", "POST", LOGIN,    VERIFY,   200,      DONE,     DONE,     DONE,     DONE),
+    # "my municipality is not listed": anyone signed in with a confirmed address may ask
+    ("accounts:municipality_request",    "GET",  LOGIN,    VERIFY,   200,      200,      200,      200,      200),
+    ("accounts:municipality_request",    "POST", LOGIN,    VERIFY,   DONE,     DONE,     DONE,     DONE,     DONE),
     ("accounts:membership_letter[own-A]", "GET",  LOGIN,    VERIFY,   200,      404,      200,      200,      404),
     ("accounts:membership_letter[applicant]", "GET",  LOGIN,    VERIFY,   404,      404,      200,      200,      404),
     ("accounts:invite[A]",               "GET",  LOGIN,    VERIFY,   REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
@@ -145,6 +149,11 @@ MATRIX = [
     ("staff:memberships_approve[applicant]", "POST", LOGIN,    VERIFY,   403,      403,      DONE,     DONE,     MFA),
     ("staff:membership_refuse[applicant]", "GET",  LOGIN,    VERIFY,   403,      403,      405,      405,      MFA),
     ("staff:membership_refuse[applicant]", "POST", LOGIN,    VERIFY,   403,      403,      DONE,     DONE,     MFA),
+    ("staff:municipality_requests",      "GET",  LOGIN,    VERIFY,   403,      403,      200,      200,      MFA),
+    ("staff:municipality_request_add[riace]", "GET",  LOGIN,    VERIFY,   403,      403,      405,      405,      MFA),
+    ("staff:municipality_request_add[riace]", "POST", LOGIN,    VERIFY,   403,      403,      DONE,     DONE,     MFA),
+    ("staff:municipality_request_merge[riace]", "POST", LOGIN, VERIFY, 403, 403, DONE, DONE, MFA),
+    ("staff:municipality_request_refuse[riace]", "POST", LOGIN, VERIFY, 403, 403, DONE, DONE, MFA),
     ("staff:pledges",                    "GET",  LOGIN,    VERIFY,   403,      403,      200,      200,      MFA),
     ("staff:pledges_verify[submitted-A]", "GET",  LOGIN,    VERIFY,   403,      403,      405,      405,      MFA),
     ("staff:pledges_verify[submitted-A]", "POST", LOGIN,    VERIFY,   403,      403,      DONE,     DONE,     MFA),
@@ -205,6 +214,7 @@ class World:
     announcement: Announcement
     failed_delivery: EmailDelivery
     calendar_token: str
+    municipality_request: MunicipalityRequest
 
 
 def _campaign_with_commitments(slug):
@@ -312,6 +322,16 @@ def world(
     announcement = announcement_services.announcement_create(
         actor=staff_admin, campaign=campaign, language="en", subject="Draft news", body="Private draft."
     )
+    place_request = municipality_request_submit(
+        actor=UserFactory(email="asker@riace.it"),
+        name="Riace",
+        country="IT",
+        kind="municipality",
+        latitude=38.4181,
+        longitude=16.4811,
+        population=2300,
+        source="https://www.istat.it/",
+    )
     failed = EmailDelivery.objects.create(
         idempotency_key="matrix:failed", to_email="gone@example.org", template="announcement", status="failed"
     )
@@ -341,6 +361,7 @@ def world(
         announcement=announcement,
         failed_delivery=failed,
         calendar_token=PledgeCalendar.objects.get(pledge=verified_pledge_a).token,
+        municipality_request=place_request,
     )
 
 
@@ -375,6 +396,10 @@ def snapshot() -> dict:
         "announcements": list(Announcement.objects.order_by("pk").values_list("pk", "status", "subject", "body")),
         "deliveries": list(EmailDelivery.objects.order_by("pk").values_list("pk", "status")),
         "calendars": list(PledgeCalendar.objects.order_by("pk").values_list("pk", "token")),
+        "municipalities": list(Municipality.objects.order_by("pk").values_list("pk", "name")),
+        "municipality_requests": list(
+            MunicipalityRequest.objects.order_by("pk").values_list("pk", "status", "municipality_id")
+        ),
     }
 
 
@@ -447,6 +472,19 @@ def _membership_status_is(status):
     return check
 
 
+def _place_requested_effect(w, user):
+    assert MunicipalityRequest.objects.filter(requested_by=user, name="Stilo", status="requested").exists()
+
+
+def _place_request_is(status):
+    def check(w, user):
+        w.municipality_request.refresh_from_db()
+        assert w.municipality_request.status == status
+        assert w.municipality_request.decided_by == user
+
+    return check
+
+
 def _rejected_effect(w, user):
     w.submitted_pledge.refresh_from_db()
     assert w.submitted_pledge.status == Pledge.Status.REJECTED
@@ -501,6 +539,19 @@ CASES = {
             "evidence_letter": SimpleUploadedFile("appointment.pdf", make_pdf_bytes(), content_type="application/pdf"),
         },
         effect=_request_effect,
+    ),
+    "accounts:municipality_request": Case(
+        "accounts:municipality_request",
+        data=lambda w: {
+            "name": "Stilo",
+            "country": "IT",
+            "kind": "municipality",
+            "latitude": "38.4769",
+            "longitude": "16.4678",
+            "population": "2500",
+            "source": "Istat, census of 2021",
+        },
+        effect=_place_requested_effect,
     ),
     "accounts:membership_letter[own-A]": Case(
         "accounts:membership_letter", kwargs=lambda w: {"pk": w.own_membership.pk}
@@ -595,6 +646,25 @@ CASES = {
         kwargs=lambda w: {"pk": w.applicant_membership.pk},
         data=lambda w: {f"refuse-{w.applicant_membership.pk}-reason": "The letter is not signed."},
         effect=_membership_status_is(Membership.Status.REFUSED),
+    ),
+    "staff:municipality_requests": Case("staff:municipality_requests"),
+    "staff:municipality_request_add[riace]": Case(
+        "staff:municipality_request_add",
+        kwargs=lambda w: {"pk": w.municipality_request.pk},
+        data=lambda w: {f"add-{w.municipality_request.pk}-time_zone": "Europe/Rome"},
+        effect=_place_request_is(MunicipalityRequest.Status.ADDED),
+    ),
+    "staff:municipality_request_merge[riace]": Case(
+        "staff:municipality_request_merge",
+        kwargs=lambda w: {"pk": w.municipality_request.pk},
+        data=lambda w: {f"merge-{w.municipality_request.pk}-municipality": w.city_b.pk},
+        effect=_place_request_is(MunicipalityRequest.Status.MERGED),
+    ),
+    "staff:municipality_request_refuse[riace]": Case(
+        "staff:municipality_request_refuse",
+        kwargs=lambda w: {"pk": w.municipality_request.pk},
+        data=lambda w: {f"refuse-{w.municipality_request.pk}-reason": "No such municipality."},
+        effect=_place_request_is(MunicipalityRequest.Status.REFUSED),
     ),
     "staff:pledges": Case("staff:pledges"),
     "staff:pledges_verify[submitted-A]": Case(

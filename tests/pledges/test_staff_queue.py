@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import campaign.outbox.rendering
-from accounts.models import Membership
+from accounts.models import Membership, MunicipalityRequest
 from pledges import services
 from pledges.models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport
 from pledges.queries import overdue_reports
@@ -114,12 +114,16 @@ def test_staff_pages_still_demand_mfa_when_it_is_on(client, settings, staff_admi
 def test_dashboard_counts_each_queue(client, staff_admin, submitted_pledge_a, city_b, past_period):
     pending_request(city_b)
     pending_request(city_b)
+    MunicipalityRequest.objects.create(
+        requested_by=UserFactory(), name="Riace", country="IT", latitude=38.42, longitude=16.48, population=2300
+    )
     client.force_login(staff_admin)
     response = client.get(reverse("staff:dashboard"))
     assert response.status_code == 200
-    assert response.context["counts"] == {"memberships": 2, "pledges": 1, "overdue": 0}
+    assert response.context["counts"] == {"memberships": 2, "municipality_requests": 1, "pledges": 1, "overdue": 0}
     html = response.content.decode()
     assert 'data-count="memberships">2<' in html
+    assert 'data-count="municipality_requests">1<' in html
     assert 'data-count="pledges">1<' in html
     assert reverse("staff:export_pledges", args=["cities-pledge"]) in html
 

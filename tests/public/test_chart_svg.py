@@ -66,7 +66,7 @@ def campaign(db):
 
 def test_country_names_are_written_whole_beside_short_bars(client, campaign):
     shown = texts(chart_svg(page(client), "countries"))
-    for name in ("Belgium", "The Netherlands", "United Kingdom", "Bosnia and Herzegovina", "Brazil"):
+    for name in ("Belgium", "Netherlands", "United Kingdom", "Bosnia & Herzegovina", "Brazil"):
         assert name in shown
     assert not any("…" in text for text in shown)
 
@@ -78,10 +78,9 @@ def test_french_continent_names_are_written_whole(client, campaign):
 
 
 def test_french_country_chart_writes_every_name_whole(client, campaign):
-    # Country names are not translated yet (accounts.names gives the English ones), but in
-    # French they are written whole too.
+    # Country names in French (CLDR, accounts/place_names.py), written whole too.
     shown = texts(chart_svg(page(client, "fr"), "countries"))
-    assert {"The Netherlands", "United Kingdom", "Bosnia and Herzegovina"} <= set(shown)
+    assert {"Pays-Bas", "Royaume-Uni", "Bosnie-Herzégovine"} <= set(shown)
     assert not any("…" in text for text in shown)
 
 

@@ -15,7 +15,7 @@ def test_home_page_speaks_each_language(client, language, heading):
     response = client.get(f"/{language}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<html lang="{language}">' in html
+    assert f'<html lang="{language}" dir="' in html
     assert heading in html
 
 

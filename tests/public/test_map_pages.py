@@ -45,7 +45,7 @@ def test_map_page_in_each_language(client, campaign, settings, language, title, 
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<html lang="{language}">' in html
+    assert f'<html lang="{language}" dir="' in html
     assert signatories_nav in html
     assert f'<option value="cities-pledge">{title}</option>' in html
     assert 'value="RIGHTS-1"' in html
@@ -64,7 +64,7 @@ def test_map_page_in_each_language(client, campaign, settings, language, title, 
     assert set(config["states"]) == {"on_time", "late", "none"}
     # What the compact GeoJSON's codes stand for, sent once here rather than in every feature.
     assert config["reportingCodes"] == {"o": "on_time", "l": "late", "n": "none"}
-    assert config["countries"] == {"BE": "Belgium"}
+    assert config["countries"] == {"BE": {"en": "Belgium", "fr": "Belgique", "es": "Bélgica"}[language]}
     # The data is asked for while the scripts load, as map.js will ask for it.
     assert '<link rel="preload" href="/map/signatories.geojson" as="fetch" crossorigin="anonymous">' in html
     assert response["X-Frame-Options"] == "DENY"

@@ -68,7 +68,7 @@ def test_campaign_page_in_three_languages(client, campaign, language, title, com
     response = client.get(f"/{language}/campaigns/cities-pledge/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<html lang="{language}">' in html
+    assert f'<html lang="{language}" dir="' in html
     assert title in html
     assert commitment in html
     assert period in html  # the Spanish label is missing, so English shows

@@ -108,8 +108,8 @@ def test_the_same_query_in_another_order_is_the_same_page(client, world, django_
 def test_each_language_has_its_own_page(client, world, django_assert_num_queries):
     english = get(client, "/en/cities/")
     french = get(client, "/fr/cities/")
-    assert '<html lang="en">' in english.content.decode()
-    assert '<html lang="fr">' in french.content.decode()
+    assert '<html lang="en" dir="ltr">' in english.content.decode()
+    assert '<html lang="fr" dir="ltr">' in french.content.decode()
     with django_assert_num_queries(0):
         assert get(client, "/fr/cities/")["Content-Language"] == "fr"
         assert get(client, "/en/cities/")["Content-Language"] == "en"

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def names(html):
     """City names in the table's row headers, in order."""
-    return re.findall(r'<th scope="row"><a href="/[a-z]{2}/cities/[^"]+/">([^<]+)</a>', html)
+    return re.findall(r'<th scope="row"><a href="/[a-z]{2}/cities/[^"]+/"(?: dir="auto")?>([^<]+)</a>', html)
 
 
 def get(client, **params):
@@ -146,5 +146,5 @@ def test_fixed_number_of_queries(client, db, n, django_assert_max_num_queries):
 def test_french_list(client, signatories):
     response = client.get("/fr/cities/")
     assert response.status_code == 200
-    assert '<html lang="fr">' in response.content.decode()
+    assert '<html lang="fr" dir="ltr">' in response.content.decode()
     assert 'href="/fr/cities/' in response.content.decode()

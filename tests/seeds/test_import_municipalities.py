@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from accounts.models import Municipality, MunicipalityName
 from accounts.search import search_municipalities
-from seeds.geonames import data_file_for, import_municipalities
+from seeds.geonames import MAX_ALTERNATE_NAMES, data_file_for, import_municipalities
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +61,17 @@ def test_import_creates_rows_and_searchable_names(small_file):
     assert place.time_zone == "Europe/Paris"
     assert place.kind == Municipality.Kind.MUNICIPALITY
     assert place.slug == "villeneuve-10-es"
-    # Latin-script alternates are kept; the Cyrillic one is not.
-    assert place.alternate_names == ["Neustadt 10", "Villanueva 10"]
-    forms = set(MunicipalityName.objects.filter(municipality=place).values_list("normalized_name", flat=True))
-    assert {"villeneuve 10", "neustadt 10", "villanueva 10", "10"} <= forms
+    # Alternate names are kept in every script, the Cyrillic one too.
+    assert place.alternate_names == ["Neustadt 10", "Villanueva 10", "Новоград 10"]
+    forms = dict(MunicipalityName.objects.filter(municipality=place).values_list("normalized_name", "kind"))
+    assert forms == {
+        "villeneuve 10": MunicipalityName.Kind.OWN,
+        "neustadt 10": MunicipalityName.Kind.ALTERNATE,
+        "villanueva 10": MunicipalityName.Kind.ALTERNATE,
+        "новоград 10": MunicipalityName.Kind.ALTERNATE,
+        "10": MunicipalityName.Kind.WORD,
+    }
+    assert search_municipalities("Новоград 10")[0] == place  # then Новоград 100, 101...
 
 
 def test_second_run_changes_nothing(small_file):
@@ -184,3 +191,35 @@ def test_progress_bar_shows_the_counts(small_file, capsys):
     assert "299/299" in bar
     assert "created=299 updated=0 unchanged=0 admin-edited=0" in bar
     assert "299 created, 0 updated, 0 unchanged" in out.getvalue()
+
+
+def test_alternate_names_in_every_script_are_capped_per_place_shortest_kept(tmp_path):
+    many = [f"Name {i:03d}" for i in range(MAX_ALTERNATE_NAMES + 50)] + ["名", "Α long name " * 3]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps({"1": synthetic_place(1, alternatenames=many)}), encoding="utf-8")
+
+    import_municipalities(min_population=1000, data_file=path)
+
+    place = Municipality.objects.get()
+    assert len(place.alternate_names) == MAX_ALTERNATE_NAMES
+    assert "名" in place.alternate_names
+    assert "Α long name " * 3 not in place.alternate_names
+    assert [m.pk for m in search_municipalities("名")] == [place.pk]
+
+
+def test_a_directory_of_latin_only_names_gains_the_other_scripts_then_is_stable(small_file):
+    """A directory imported before names in every script: the next run adds them, the one after changes nothing."""
+    import_municipalities(min_population=1000, data_file=small_file)
+    Municipality.objects.update(alternate_names=["Neustadt"])  # as the Latin-only import left them
+    MunicipalityName.objects.filter(normalized_name__startswith="новоград").delete()
+    assert search_municipalities("Новоград 10") == []
+
+    result = import_municipalities(min_population=1000, data_file=small_file)
+    assert result.updated == 299
+    assert search_municipalities("Новоград 10")[0].geonames_id == 9_000_010
+
+    names = MunicipalityName.objects.count()
+    again = import_municipalities(min_population=1000, data_file=small_file)
+    assert (again.updated, again.unchanged) == (0, 299)
+    assert "nothing changed" in again.summary()
+    assert MunicipalityName.objects.count() == names

@@ -68,6 +68,12 @@ def _locale(language: str) -> Locale:
             return Locale.parse(DEFAULT_LANGUAGE)
 
 
+def language_name(code: str) -> str:
+    """A language named in itself, as a reader of it would look for it: "nl" is "Nederlands"."""
+    locale = _locale(code)
+    return (locale.get_display_name(locale) or code).capitalize()
+
+
 def is_known_language(code: str) -> bool:
     """Whether CLDR knows this language code ("fr", "it", "pt-br"): what ``local_names`` keys are."""
     if not LANGUAGE_CODE_RE.match(code or ""):

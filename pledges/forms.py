@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.place_names import language_name
 from campaign.models import Commitment
 from campaign.uploads import MAX_DOCUMENT_BYTES, PDF_ERROR_CODES
 
@@ -38,11 +39,13 @@ class LanguageSelect(forms.Select):
         return option
 
 
-def statement_language_choices() -> list[tuple[str, str]]:
-    return [
-        *((code, capfirst(get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES),
-        ("", gettext("Another language")),
-    ]
+def statement_language_choices(current: str = "") -> list[tuple[str, str]]:
+    """The site languages, the statement's own language when it is another one (a city's
+    language, recorded by an import or the demo), and "Another language"."""
+    choices = [(code, capfirst(get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES]
+    if current and current not in dict(choices):
+        choices.append((current, language_name(current)))
+    return [*choices, ("", gettext("Another language"))]
 
 
 class PledgeForm(forms.Form):
@@ -102,7 +105,7 @@ class PledgeForm(forms.Form):
         self.fields["statement"].help_text = gettext(
             "A few sentences shown on your city's public page: why your city signs. At most %(limit)s characters."
         ) % {"limit": STATEMENT_MAX_LENGTH}
-        self.fields["statement_language"].choices = statement_language_choices()
+        self.fields["statement_language"].choices = statement_language_choices(pledge.statement_language)
         earliest, latest = council_decision_window(pledge.campaign, pledge.municipality)
         decision = self.fields["council_decision_date"]
         decision.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())

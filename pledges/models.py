@@ -56,8 +56,9 @@ class Pledge(models.Model):
     # marks it with lang="…"); blank for a language the site does not offer, marked unknown.
     statement_language = models.CharField(
         _("language of the statement"),
-        max_length=8,
-        choices=settings.LANGUAGES,
+        # A language code CLDR knows ("ar", "nl", "pt-br"): a statement is often written in the
+        # city's own language, which need not be a site language. "" when it is not known.
+        max_length=16,
         blank=True,
         default="",
     )

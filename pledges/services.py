@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.access import can_act_for, can_see_private, is_campaign_admin, require_campaign_admin, require_official
 from accounts.geo import local_today
 from accounts.models import Membership, Municipality, User
+from accounts.place_names import is_known_language
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.outbox.emails import queue_email
 from campaign.uploads import validate_pdf
@@ -117,13 +118,15 @@ def site_language(code: str | None) -> str:
 
 
 def _statement_language(statement: str, given: str | None) -> str:
-    """The language recorded with a statement: the one its author picked ("" for another
-    language), else the language the form was filled in; none for no statement."""
+    """The language recorded with a statement: the one its author picked (a site language,
+    any language CLDR knows, or "" for one not said), else the language the form was filled
+    in; none for no statement."""
     if not statement.strip():
         return ""
     if given is None:
         return site_language(get_language())
-    if given and site_language(given) != given:
+    given = (given or "").lower()
+    if given and site_language(given) != given and not is_known_language(given):
         raise ValidationError(
             {"statement_language": ValidationError(_("Choose a language from the list."), code="invalid_choice")}
         )

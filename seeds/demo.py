@@ -505,6 +505,7 @@ class CitySeeder:
             signatory_title=title,
             council_decision_date=self.decided,
             statement=self.city["statement"],
+            statement_language=self.city["statement_language"],
             chosen=self.chosen(),
             # A draft still waits for its council resolution: the form lists what is missing.
             resolution=None if state == Pledge.Status.DRAFT else resolution_pdf(self.municipality.name),

@@ -12,9 +12,8 @@ class Migration(migrations.Migration):
             name="statement_language",
             field=models.CharField(
                 blank=True,
-                choices=[("en", "English"), ("fr", "French"), ("es", "Spanish"), ("ar", "Arabic")],
                 default="",
-                max_length=8,
+                max_length=16,
                 verbose_name="language of the statement",
             ),
         ),

@@ -70,7 +70,19 @@ def test_no_statement_has_no_language(draft_pledge_a, official_a):
     assert Pledge.objects.get(pk=pledge.pk).statement_language == ""
 
 
-def test_a_language_the_site_does_not_offer_is_refused_by_field(draft_pledge_a, official_a):
+def test_a_city_language_the_site_does_not_speak_is_kept_and_offered_again(client, draft_pledge_a, official_a):
+    # A statement in Dutch (as the demo's Mechelen writes it) is marked lang="nl", not "".
+    pledge = save(
+        official_a, draft_pledge_a, "Mechelen staat voor de rechten van elke nieuwkomer.", statement_language="nl"
+    )
+    assert Pledge.objects.get(pk=pledge.pk).statement_language == "nl"
+    client.force_login(official_a)
+    html = client.get(edit_url(pledge, "en")).content.decode()
+    select = re.search(r'<select name="statement_language".*?</select>', html, re.S).group(0)
+    assert re.search(r'<option value="nl"[^>]*selected[^>]*>Nederlands</option>', select)
+
+
+def test_a_language_nobody_knows_is_refused_by_field(draft_pledge_a, official_a):
     with pytest.raises(ValidationError) as caught:
         save(official_a, draft_pledge_a, "Some words.", statement_language="xx")
     assert "statement_language" in caught.value.error_dict

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Membership, MembershipEvent, User
+from accounts.place_names import is_known_language
 from campaign.models import Campaign
 from pledges.models import Pledge, PledgeCommitment, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
 from pledges.queries import overdue_reports
@@ -90,6 +91,7 @@ def check_demo_pledges(mailoutbox, options):
     # Pledges in each of the five states, most of them verified: each demo city in the state
     # the demo data gives it.
     cities = read_demo_data()["cities"]
+    statement_languages = {city["statement"]: city["statement_language"] for city in cities}
     pledges = Pledge.objects.filter(campaign=campaign).select_related("municipality")
     states = Counter(p.status for p in pledges)
     assert set(states) == set(Pledge.Status.values), states
@@ -107,6 +109,8 @@ def check_demo_pledges(mailoutbox, options):
         assert required <= chosen and len(chosen) > len(required), pledge
         assert pledge.chosen.exclude(target="").exists() and pledge.chosen.filter(target_date__isnull=False).exists()
         assert pledge.signatory_name and pledge.signatory_title and pledge.statement
+        # Each statement is marked with the language it is written in, not the seed's.
+        assert pledge.statement_language == statement_languages[pledge.statement]
         assert pledge.signed_on == pledge.council_decision_date
         assert pledge.submitted_at < pledge.verified_at < timezone.now()
         assert pledge.submitted_at.date() >= pledge.signed_on
@@ -163,7 +167,8 @@ def check_demo_pledges(mailoutbox, options):
     languages = dict(officials.values_list("email", "preferred_language"))
     assert languages["focal.lyon@demo.example"] == "fr" and languages["focal.pikine@demo.example"] == "fr"
     assert languages["focal.madrid@demo.example"] == "es" and languages["focal.pichincha@demo.example"] == "es"
-    assert languages["focal.amman@demo.example"] == "en" and languages["focal.saopaulo@demo.example"] == "en"
+    assert languages["focal.amman@demo.example"] == "ar" and languages["focal.beirut@demo.example"] == "ar"
+    assert languages["focal.saopaulo@demo.example"] == "en"
     approved_by_admin = Membership.objects.filter(decided_by__email="admin@demo.example", status="approved")
     assert approved_by_admin.count() == Membership.objects.count()
     # The evidence is the official's own confirmed address at the city's domain (a second
@@ -219,7 +224,8 @@ def test_demo_data_is_consistent():
     assert len(keys) == len(set(keys))
     for city in data["cities"]:
         assert city["state"] in Pledge.Status.values
-        assert city["language"] in {"en", "fr", "es"}
+        assert city["language"] in dict(site_settings.LANGUAGES), city["key"]
+        assert is_known_language(city["statement_language"]), city["key"]
         assert set(city.get("optional", [])) <= codes, city["key"]
         assert city["statement"] and len(city["signatory"]) == 2
         assert date.fromisoformat(city["decided"]) >= date(2023, 1, 15)

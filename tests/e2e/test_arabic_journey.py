@@ -40,6 +40,7 @@ STATEMENT = "تونس مدينة مفتوحة: لكل قادم جديد الحق
 TARGET = "طبيب أسرة لكل ساكن قبل نهاية العهدة"
 NARRATIVE = "افتتحنا مركزين صحيين جديدين وسجّلنا ألفًا ومئتي قادم جديد لدى طبيب أسرة."
 SIGNATORY = "سعاد عبد الرحيم"
+DESCRIPTION = "ما تفعله المدينة، بكلمات بسيطة."
 SIGNATORY_TITLE = "رئيسة بلدية تونس"
 
 TUNIS = 2464470
@@ -151,6 +152,7 @@ def tunis_world(settings, tmp_path, transactional_db):
             order=10,
             title_en="Equal rights",
             title_ar="المساواة في الحقوق",
+            description_ar=DESCRIPTION,
         ),
         "SERVICES-1": CommitmentFactory(
             campaign=campaign,
@@ -159,6 +161,7 @@ def tunis_world(settings, tmp_path, transactional_db):
             order=20,
             title_en="Health care for everyone",
             title_ar="الرعاية الصحية للجميع",
+            description_ar=DESCRIPTION,
         ),
         "MONITORING-1": CommitmentFactory(
             campaign=campaign,
@@ -168,6 +171,7 @@ def tunis_world(settings, tmp_path, transactional_db):
             order=90,
             title_en="Report progress every year",
             title_ar="الإبلاغ عن التقدم كل عام",
+            description_ar=DESCRIPTION,
         ),
     }
     period = ReportingPeriodFactory(
@@ -342,6 +346,8 @@ def test_an_arabic_official_of_tunis_signs_up_signs_reports_and_reads_every_emai
         page.fill("#id_council_decision_date", (date.today() - timedelta(days=12)).isoformat())
         page.set_input_files("#id_resolution", str(write_pdf(tmp_path / "قرار-المجلس.pdf")))
         page.fill("#id_statement", STATEMENT)
+        expect(page.locator("main")).not_to_contain_text("What the city does")
+        expect(page.locator("main")).to_contain_text(DESCRIPTION)
         expect(page.locator("#id_statement_language")).to_have_value("ar")  # the page's language by default
         page.select_option("#id_statement_language", "ar")
         shoot(page, "pledge-form")

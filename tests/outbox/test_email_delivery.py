@@ -249,7 +249,7 @@ def test_shared_layout_shows_the_link_once(official, mailoutbox):
     assert '<a href="https://example.org/exchange"' in html  # the body's address became a link
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ar"])
 def test_rendered_in_the_recipients_language(official, mailoutbox, monkeypatch, language):
     official.preferred_language = language
     official.save()
@@ -270,7 +270,7 @@ def test_rendered_in_the_recipients_language(official, mailoutbox, monkeypatch, 
     # The preferences page is linked in the recipient's language.
     assert f"/{language}/email-preferences/" in mailoutbox[0].body
     # The announcement keeps its own language, marked for screen readers.
-    assert '<div lang="en">' in html
+    assert '<div lang="en" dir="auto">' in html
 
 
 def test_address_is_read_when_sending(official, mailoutbox, django_capture_on_commit_callbacks):

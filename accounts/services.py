@@ -31,6 +31,14 @@ from .models import (
     listed_municipalities_named,
 )
 from .names import ascii_fold, is_valid_time_zone, normalize
+from .place_names import municipality_name_of
+
+
+def name_for(municipality: Municipality, language: str) -> str:
+    """The municipality's name as an email in ``language`` calls it ("Lisbonne", "تونس"): in a
+    subject or a sentence the reader's name alone, without the local one beside it."""
+    return municipality_name_of(municipality, language).name
+
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +173,7 @@ def membership_approve(*, actor: User, membership: Membership) -> Membership:
     queue_email(
         template="membership_approved",
         to_user_id=membership.user_id,
-        context={"municipality": membership.municipality.name},
+        context={"municipality": name_for(membership.municipality, membership.user.preferred_language)},
     )
     return membership
 
@@ -191,7 +199,10 @@ def membership_refuse(*, actor: User, membership: Membership, reason: str) -> Me
     queue_email(
         template="membership_refused",
         to_user_id=membership.user_id,
-        context={"municipality": membership.municipality.name, "reason": reason},
+        context={
+            "municipality": name_for(membership.municipality, membership.user.preferred_language),
+            "reason": reason,
+        },
     )
     return membership
 
@@ -409,7 +420,7 @@ def _decide_municipality_request(
         context={
             "status": status,
             "name": request.name,
-            "municipality": municipality.name if municipality else "",
+            "municipality": name_for(municipality, request.requested_by.preferred_language) if municipality else "",
             "municipality_id": municipality.pk if municipality else None,
             "reason": reason,
         },

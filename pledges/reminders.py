@@ -84,6 +84,7 @@ from django.utils import formats, timezone, translation
 from accounts.access import campaign_admins, is_campaign_admin
 from accounts.geo import zone_named
 from accounts.models import Membership
+from accounts.services import name_for
 from campaign.models import Campaign, ReportingPeriod
 from campaign.outbox.emails import queue_email
 
@@ -391,7 +392,7 @@ def reminder_context(row: ReminderLog, now: datetime) -> dict:
     return {
         "kind": row.kind,
         "phase": "before" if offset_for_kind(row.kind) < 0 else "overdue",
-        "municipality": pledge.municipality.name,
+        "municipality": name_for(pledge.municipality, language),
         "period": period_label,
         "campaign_title": campaign_title,
         "due_date": period.due.isoformat(),

@@ -24,6 +24,7 @@ from accounts.access import can_act_for, can_see_private, is_campaign_admin, req
 from accounts.geo import local_today
 from accounts.models import Membership, Municipality, User
 from accounts.place_names import is_known_language
+from accounts.services import name_for
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.outbox.emails import queue_email
 from campaign.uploads import validate_pdf
@@ -84,24 +85,21 @@ def _lock_pledge(pledge: Pledge) -> Pledge:
     return Pledge.objects.select_for_update().select_related("campaign", "municipality").get(pk=pledge.pk)
 
 
-def _official_ids(municipality_id: int) -> list[int]:
-
+def _officials(municipality_id: int) -> list[tuple[int, str]]:
+    """The approved officials' ids, each with the language their emails are written in."""
     return list(
         Membership.objects.filter(municipality_id=municipality_id, status=Membership.Status.APPROVED)
-        .values_list("user_id", flat=True)
+        .values_list("user_id", "user__preferred_language")
         .distinct()
     )
 
 
 def _email_officials(pledge: Pledge, template: str, **context: Any) -> None:
-    context = {
-        "municipality": pledge.municipality.name,
-        "campaign_slug": pledge.campaign.slug,
-        "pledge_id": pledge.pk,
-        **context,
-    }
-    for user_id in _official_ids(pledge.municipality_id):
-        queue_email(template=template, to_user_id=user_id, context=context)
+    context = {"campaign_slug": pledge.campaign.slug, "pledge_id": pledge.pk, **context}
+    for user_id, language in _officials(pledge.municipality_id):
+        # The city as the recipient's language names it: "تونس" in Arabic, "Lisbonne" in French.
+        named = {"municipality": name_for(pledge.municipality, language), **context}
+        queue_email(template=template, to_user_id=user_id, context=named)
 
 
 # --- signing ------------------------------------------------------------------------------

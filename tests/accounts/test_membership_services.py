@@ -189,6 +189,26 @@ def test_approval_records_history_and_emails_the_official_in_their_language(
     assert "Mechelen" in html
 
 
+@pytest.mark.parametrize(("language", "city"), [("ar", "تونس"), ("fr", "Tunis"), ("en", "Tunis")])
+def test_the_email_names_the_city_as_the_officials_language_does(
+    official, staff, mailoutbox, django_capture_on_commit_callbacks, language, city
+):
+    # Tunis names its time zone, so CLDR knows its name in every language.
+    tunis = MunicipalityFactory(name="Tunis", country="TN", time_zone="Africa/Tunis", population=693_210)
+    official.preferred_language = language
+    official.save()
+    membership = MembershipFactory(user=official, municipality=tunis)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_approve(actor=staff, membership=membership)
+
+    mail = mailoutbox[0]
+    assert city in mail.subject and city in mail.body
+    if language == "ar":
+        assert "Tunis" not in mail.subject
+        assert '<html lang="ar" dir="rtl">' in mail.alternatives[0][0]
+
+
 def test_approving_twice_is_refused_and_sends_nothing_more(
     official, mechelen, staff, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -33,7 +33,7 @@ from tests.factories import CampaignFactory, CommitmentFactory, ReportingPeriodF
 pytestmark = pytest.mark.e2e
 
 NAME = "ليلى بن علي"
-EMAIL = "leila.benali@commune-tunis.tunis.tn"
+EMAIL = "leila.benali@commune.tunis.tn"
 PASSWORD = "كلمة-سر-طويلة-Tunis-2026"
 ADMIN_PASSWORD = "a-Long-and-unusual-passphrase-42"
 STATEMENT = "تونس مدينة مفتوحة: لكل قادم جديد الحق في السكن والصحة والتعليم منذ يومه الأول."
@@ -45,7 +45,7 @@ SIGNATORY_TITLE = "رئيسة بلدية تونس"
 
 TUNIS = 2464470
 # Competition for "تونس": Tønsberg's Arabic names begin with it, Las Tunas has "لاس تونس",
-# and two other Tunisian places share the country.
+# and two other Tunisian places share her country but not the name (they must not be offered).
 TONSBERG, LAS_TUNAS, SFAX, ARIANA = 3134331, 3550598, 2467454, 2473247
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -114,10 +114,27 @@ def tab_until(page, element_id: str, *, limit: int) -> list[dict]:
     raise AssertionError(f"#{element_id} not reached in {limit} tab stops: {stops}")
 
 
+# Latin-script words an Arabic page may show: the site's name, her address, place names,
+# commitment codes and framework acronyms, the brands of the share buttons, the names of
+# languages in the statement's language list (each in its own language), the map's tile
+# credit (an operator setting, MAP_TILE_ATTRIBUTION, in English), "PDF" and "JavaScript".
+# Any other Latin word is an interface string left in English.
+ALLOWED_LATIN = {
+    "Cities", "for", "Migration", "Tunis", "Tønsberg", "Las", "Tunas",
+    "RIGHTS-", "SERVICES-", "MONITORING-", "SDG", "GCM", "NUA",
+    "Facebook", "LinkedIn", "X", "OpenStreetMap", "contributors",
+    "English", "Español", "Français", "PDF", "JavaScript", "name@mechelen.be",
+}  # fmt: skip
+
+
 def assert_arabic_page(page) -> None:
+    """lang="ar", dir="rtl", laid out right to left, and no interface word left in English."""
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    text = page.evaluate("document.body.innerText").replace(EMAIL, " ")
+    words = {word.rstrip(".") for word in re.findall(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ@.\-]*", text)}
+    assert words <= ALLOWED_LATIN, f"English left on {page.url}: {sorted(words - ALLOWED_LATIN)}"
 
 
 @pytest.fixture
@@ -281,6 +298,8 @@ def test_an_arabic_official_of_tunis_signs_up_signs_reports_and_reads_every_emai
     expect(combobox).to_have_attribute("aria-expanded", "true")
     # The competition is offered too, after Tunis: Tønsberg's Arabic name begins with "تونس".
     expect(options.filter(has_text="Tønsberg")).to_have_count(1)
+    expect(options.filter(has_text="Sfax")).to_have_count(0)
+    expect(options.filter(has_text="Aryanah")).to_have_count(0)
     # The country is named in Arabic script, by CLDR, in the option's label.
     expect(options.first).to_contain_text("تونس")
     assert ARABIC.search(options.first.locator("small").inner_text())
@@ -305,6 +324,8 @@ def test_an_arabic_official_of_tunis_signs_up_signs_reports_and_reads_every_emai
     ) % {"name": tunis.name}
     assert ARABIC.search(sent_message)
     expect(page.locator("body")).to_contain_text(sent_message)
+    # Her municipality's country by its name in Arabic, not by its code.
+    expect(page.locator(f"#municipality-{tunis.pk} h2")).to_have_text("Tunis (تونس)")
     membership = Membership.objects.get(user=user, municipality=tunis)
     assert membership.status == Membership.Status.REQUESTED
     shoot(page, "membership-requested")
@@ -329,6 +350,7 @@ def test_an_arabic_official_of_tunis_signs_up_signs_reports_and_reads_every_emai
         # --- 5. she fills the pledge in Arabic; the admin verifies it ----------------------------
         page.goto("/ar/pledges/")
         assert_arabic_page(page)
+        expect(page.locator(f"#municipality-{tunis.pk}")).to_have_text("Tunis تونس")
         page.get_by_role("link", name=ar("Start the pledge")).click()
         page.wait_for_url(f"**/ar/pledges/cities-pledge/{tunis.slug}/")
         expect(page.locator("main")).to_contain_text("المساواة في الحقوق")

@@ -149,6 +149,17 @@ def validate_local_names(value):
             )
 
 
+# A position on Earth: one rule for the directory and for the places officials ask to add.
+LATITUDE_VALIDATORS = [
+    MinValueValidator(-90, message=_("Latitude must be between -90 and 90 degrees.")),
+    MaxValueValidator(90, message=_("Latitude must be between -90 and 90 degrees.")),
+]
+LONGITUDE_VALIDATORS = [
+    MinValueValidator(-180, message=_("Longitude must be between -180 and 180 degrees.")),
+    MaxValueValidator(180, message=_("Longitude must be between -180 and 180 degrees.")),
+]
+
+
 class Municipality(models.Model):
     """A local or regional government that may sign the pledge.
 
@@ -207,17 +218,11 @@ class Municipality(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY)
     latitude = models.FloatField(
         _("latitude"),
-        validators=[
-            MinValueValidator(-90, message=_("Latitude must be between -90 and 90 degrees.")),
-            MaxValueValidator(90, message=_("Latitude must be between -90 and 90 degrees.")),
-        ],
+        validators=LATITUDE_VALIDATORS,
     )
     longitude = models.FloatField(
         _("longitude"),
-        validators=[
-            MinValueValidator(-180, message=_("Longitude must be between -180 and 180 degrees.")),
-            MaxValueValidator(180, message=_("Longitude must be between -180 and 180 degrees.")),
-        ],
+        validators=LONGITUDE_VALIDATORS,
     )
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
     time_zone = models.CharField(
@@ -508,17 +513,11 @@ class MunicipalityRequest(models.Model):
     )
     latitude = models.FloatField(
         _("latitude"),
-        validators=[
-            MinValueValidator(-90, message=_("Latitude must be between -90 and 90 degrees.")),
-            MaxValueValidator(90, message=_("Latitude must be between -90 and 90 degrees.")),
-        ],
+        validators=LATITUDE_VALIDATORS,
     )
     longitude = models.FloatField(
         _("longitude"),
-        validators=[
-            MinValueValidator(-180, message=_("Longitude must be between -180 and 180 degrees.")),
-            MaxValueValidator(180, message=_("Longitude must be between -180 and 180 degrees.")),
-        ],
+        validators=LONGITUDE_VALIDATORS,
     )
     population = models.PositiveBigIntegerField(
         _("population"), validators=[MinValueValidator(0, message=_("The population cannot be negative."))]

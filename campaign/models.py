@@ -158,6 +158,14 @@ class Campaign(models.Model):
             "for example -30, -7, -1, 7, 30."
         ),
     )
+    reports_need_review = models.BooleanField(
+        _("review reports before they are public"),
+        default=False,
+        help_text=_(
+            "When ticked, a submitted report waits for a campaign admin, who publishes it or asks for changes. "
+            "Otherwise reports are public as soon as they are submitted."
+        ),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "campaign",
     "pledges",
+    "pledges.monitoring",
     "campaign.public",
     "seeds",
 ]

@@ -125,12 +125,15 @@ class ProgressReport(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
+        # A campaign admin asked for changes before the submitted version goes public: the
+        # city edits and submits again.
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reports", verbose_name=_("pledge"))
     period = models.ForeignKey(
         "campaign.ReportingPeriod", on_delete=models.PROTECT, related_name="reports", verbose_name=_("period")
     )
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False, help_text=_("First submitted after the period's due date."))
@@ -183,7 +186,17 @@ class ProgressUpdate(models.Model):
 
 
 class ReportVersion(models.Model):
-    """A frozen copy of a report each time it is submitted: corrections never erase."""
+    """A frozen copy of a report each time it is submitted: corrections never erase.
+
+    The public sees a report's latest *published* version. When its campaign reviews reports
+    (``Campaign.reports_need_review``) a version waits for a campaign admin, who publishes
+    it or asks for changes; otherwise it is published when submitted.
+    """
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        PUBLISHED = "published", _("Published")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
     report = models.ForeignKey(
         ProgressReport, on_delete=models.CASCADE, related_name="versions", verbose_name=_("report")
@@ -194,6 +207,20 @@ class ReportVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("submitted by")
     )
     content = models.JSONField(_("content"))
+    review = models.CharField(
+        _("review"), max_length=20, choices=Review.choices, default=Review.PUBLISHED, db_index=True
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("changes asked for"), blank=True)
 
     class Meta:
         verbose_name = _("report version")
@@ -219,6 +246,20 @@ class PledgeEvent(models.Model):
         REPORT_SUBMITTED = "report_submitted", _("Report submitted")
         REPORT_CORRECTED = "report_corrected", _("Report corrected")
         DOCUMENT_DOWNLOADED = "document_downloaded", _("Resolution downloaded")
+        REPORT_PUBLISHED = "report_published", _("Report published")
+        REPORT_CHANGES_ASKED = "report_changes_asked", _("Changes asked for")
+        REPORT_UPLOADED = "report_uploaded", _("Report uploaded as a spreadsheet")
+        EVIDENCE_ADDED = "evidence_added", _("Evidence file added")
+        EVIDENCE_REMOVED = "evidence_removed", _("Evidence file removed")
+        DELAY_REQUESTED = "delay_requested", _("More time asked for")
+        DELAY_GRANTED = "delay_granted", _("More time granted")
+        DELAY_REFUSED = "delay_refused", _("More time refused")
+        DELAY_WITHDRAWN = "delay_withdrawn", _("Request for more time withdrawn")
+        MEANS_SAVED = "means_saved", _("Means of implementation saved")
+        TARGETS_SAVED = "targets_saved", _("Baselines and targets saved")
+        INDICATOR_ADDED = "indicator_added", _("Own indicator added")
+        INDICATOR_CHANGED = "indicator_changed", _("Own indicator changed")
+        INDICATOR_REMOVED = "indicator_removed", _("Own indicator removed")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="events", verbose_name=_("pledge"))
     report = models.ForeignKey(
@@ -239,6 +280,157 @@ class PledgeEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} – {self.pledge}"
+
+
+def evidence_upload_to(instance, filename):
+    # The stored name never reuses the uploaded one (shown to readers as original_name).
+    extension = instance.extension or "bin"
+    return f"evidence/{instance.pledge_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class EvidenceFile(models.Model):
+    """A file that shows the work on one commitment of one report: private to the city and
+    the campaign team until a version of the report that lists it is published."""
+
+    update = models.ForeignKey(
+        "ProgressUpdate", on_delete=models.CASCADE, related_name="evidence_files", verbose_name=_("progress update")
+    )
+    # Kept beside the update for the storage path and for access checks without joins.
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="+", verbose_name=_("pledge"))
+    file = models.FileField(_("file"), storage=get_private_storage, upload_to=evidence_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=100)
+    extension = models.CharField(max_length=8, editable=False)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.title or self.original_name
+
+
+class DelayRequest(models.Model):
+    """An official asks for a later due date for one period; a campaign admin decides. A
+    granted date is the period's due date for that pledge (pledges/rules.py: due_date)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.CASCADE, related_name="delay_requests", verbose_name=_("pledge")
+    )
+    period = models.ForeignKey(
+        "campaign.ReportingPeriod", on_delete=models.CASCADE, related_name="delay_requests", verbose_name=_("period")
+    )
+    requested_due = models.DateField(_("new due date asked for"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("request for more time")
+        verbose_name_plural = _("requests for more time")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "period"],
+                condition=models.Q(status="pending"),
+                name="one_pending_delay_per_period",
+                violation_error_message=_("A request for more time is already waiting for this period."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge} – {self.period} → {self.requested_due}"
+
+
+class ReportUpload(models.Model):
+    """A spreadsheet an official uploaded to fill in a period's report. It is checked in the
+    background (progress shown while it runs) and applied only when every row is valid."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
+        INVALID = "invalid", _("Has errors")
+        APPLIED = "applied", _("Applied to the report")
+        FAILED = "failed", _("Could not be read")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="uploads", verbose_name=_("pledge"))
+    period = models.ForeignKey(
+        "campaign.ReportingPeriod", on_delete=models.CASCADE, related_name="+", verbose_name=_("period")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    file = models.FileField(_("file"), storage=get_private_storage, upload_to="uploads/", max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=8)  # csv or xlsx
+    language = models.CharField(_("language"), max_length=8)  # the uploader's: errors are written in it
+    action = models.CharField(max_length=8, default="save")  # save or submit once valid
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CHECKING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [{"row": n, "column": "…", "message": "…"}]
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report spreadsheet")
+        verbose_name_plural = _("report spreadsheets")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.pledge} – {self.period} ({self.original_name})"
+
+
+class Follower(models.Model):
+    """Someone who asked for email updates on a city's reports: double opt-in, one-click
+    unsubscribe. The token is the secret of both links."""
+
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.CASCADE, related_name="followers", verbose_name=_("municipality")
+    )
+    email = models.EmailField(_("email address"))
+    language = models.CharField(_("language"), max_length=8)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [models.UniqueConstraint(fields=["municipality", "email"], name="follow_once_per_address")]
+
+    def __str__(self):
+        return f"{self.email} → {self.municipality}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
 
 
 # --- Reminders and calendar feeds (pledges/reminders.py, pledges/calendar.py) ---------------

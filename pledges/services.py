@@ -485,7 +485,12 @@ def report_submit(*, actor: User, report: ProgressReport) -> ProgressReport:
     report.version += 1
     report.save()
     ReportVersion.objects.create(
-        report=report, number=report.version, submitted_at=now, submitted_by=actor, content=report_snapshot(report)
+        report=report,
+        number=report.version,
+        submitted_at=now,
+        submitted_by=actor,
+        content=report_snapshot(report),
+        published_at=now,
     )
     action = PledgeEvent.Action.REPORT_CORRECTED if correction else PledgeEvent.Action.REPORT_SUBMITTED
     _record(report.pledge, actor, action, report=report, note=str(report.period))

@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.languages import get_official_languages
+from babel.numbers import get_territory_currencies
 from django.conf import settings
 from django.utils import translation
 
@@ -156,6 +157,27 @@ def countries_matching(form: str, language: str | None = None) -> list[str]:
     for names in (country_names(language), country_names(DEFAULT_LANGUAGE)):
         found.update(code for code, name in names.items() if normalize(name).startswith(form))
     return sorted(found)
+
+
+class HasCountry(Protocol):
+    country: str
+
+
+def currency_of(municipality: HasCountry) -> str:
+    """The ISO 4217 code of the currency in use today in the municipality's country ("EUR"
+    for Mechelen, "LBP" for Beirut), from CLDR; "" when the country has none known."""
+    return _country_currency((municipality.country or "").upper())
+
+
+@cache
+def _country_currency(country: str) -> str:
+    if not country:
+        return ""
+    try:
+        currencies = get_territory_currencies(country, tender=True)
+    except Exception:  # babel raises on codes CLDR does not know
+        return ""
+    return currencies[0] if currencies else ""
 
 
 # --- regions -----------------------------------------------------------------------------

@@ -3,10 +3,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.place_names import currency_of
 from campaign.fields import LinesField
 from pledges.models import ProgressUpdate
+from pledges.monitoring import forms as monitoring_forms
+from pledges.monitoring import services as monitoring
+from pledges.monitoring.models import Indicator, IndicatorValue
 from pledges.services import UpdateInput
 
 MAX_LINKS = 20
@@ -63,12 +68,54 @@ class UpdateForm(forms.Form):
         help_text=_("Optional numbers, e.g. people reached or budget spent."),
     )
 
-    def __init__(self, *args, submitting: bool = False, **kwargs):
+    BASE_FIELDS = ("status", "narrative", "evidence_links", "figures")
+
+    def __init__(
+        self,
+        *args,
+        submitting: bool = False,
+        indicators: list[Indicator] | None = None,
+        targets: dict | None = None,
+        currency: str = "",
+        **kwargs,
+    ):
         self.submitting = submitting
+        self.indicators = list(indicators or [])
+        self.language = get_language()
         super().__init__(*args, **kwargs)
+        targets = targets or {}
+        for indicator in self.indicators:
+            self.fields[f"value_{indicator.pk}"] = monitoring_forms.value_field(
+                indicator,
+                currency=currency,
+                language=self.language,
+                help_text=monitoring_forms.target_help(indicator, targets.get(indicator.pk), self.language),
+            )
+        monitoring_forms.add_means_fields(self, currency=currency, language=self.language)
+
+    def carries_means(self) -> bool:
+        """Whether the submitted data has the means fields (checkboxes left empty send nothing)."""
+        names = [n for n in monitoring_forms.means_field_names() if n != "support_needed"]
+        return any(self.add_prefix(name) in self.data for name in names)
+
+    def base_fields_bound(self):
+        return [self[name] for name in self.BASE_FIELDS]
+
+    def value_fields_bound(self):
+        return [self[f"value_{i.pk}"] for i in self.indicators]
+
+    def means_main_bound(self):
+        return [self[name] for name in monitoring_forms.MEANS_FIELDS]
+
+    def partner_fields_bound(self):
+        return [self[name] for name in monitoring_forms.partner_field_names()]
+
+    def support_fields_bound(self):
+        return [self["support_needed"], self["support_details"]]
 
     def clean(self):
         cleaned = super().clean()
+        monitoring_forms.check_means(self)
         if (
             self.submitting
             and cleaned.get("status")
@@ -87,18 +134,35 @@ class BaseUpdateFormSet(forms.BaseFormSet):
     def __init__(self, *args, updates, submitting: bool = False, **kwargs):
         self.updates = list(updates)
         self.submitting = submitting
-        kwargs.setdefault(
-            "initial",
-            [
-                {"status": u.status, "narrative": u.narrative, "evidence_links": u.evidence_links, "figures": u.figures}
-                for u in self.updates
-            ],
-        )
+        self.currency = currency_of(self.updates[0].chosen.pledge.municipality) if self.updates else ""
+        self.indicators = [list(monitoring.indicators_for(u.chosen)) for u in self.updates]
+        self.targets = [monitoring.targets_of(u.chosen) for u in self.updates]
+        stored = {}
+        saved_ids = [u.pk for u in self.updates if u.pk]
+        for row in IndicatorValue.objects.filter(update_id__in=saved_ids):
+            stored[(row.update_id, row.indicator_id)] = row.value
+        initial = []
+        for update, indicators in zip(self.updates, self.indicators, strict=True):
+            item = {
+                "status": update.status,
+                "narrative": update.narrative,
+                "evidence_links": update.evidence_links,
+                "figures": update.figures,
+                **monitoring_forms.means_initial(monitoring.means_of(update.chosen), currency=self.currency),
+            }
+            for indicator in indicators:
+                item[f"value_{indicator.pk}"] = stored.get((update.pk, indicator.pk))
+            initial.append(item)
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["submitting"] = self.submitting
+        if index is not None and index < len(self.updates):
+            kwargs["indicators"] = self.indicators[index]
+            kwargs["targets"] = self.targets[index]
+            kwargs["currency"] = self.currency
         return kwargs
 
     def total_form_count(self):
@@ -115,6 +179,13 @@ class BaseUpdateFormSet(forms.BaseFormSet):
                 narrative=form.cleaned_data.get("narrative") or "",
                 evidence_links=form.cleaned_data.get("evidence_links") or [],
                 figures=form.cleaned_data.get("figures") or "",
+                # What the request does not carry (an older form, a partial upload) is left alone.
+                values={
+                    i.pk: form.cleaned_data.get(f"value_{i.pk}")
+                    for i in form.indicators
+                    if form.add_prefix(f"value_{i.pk}") in form.data
+                },
+                means=monitoring_forms.means_input(form.cleaned_data) if form.carries_means() else None,
             )
             for form, update in self.pairs()
         ]

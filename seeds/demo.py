@@ -31,6 +31,7 @@ files the reports its existing pledges still lack.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import json
@@ -58,7 +59,8 @@ from accounts.services import membership_approve, membership_request
 from campaign.celery import app
 from campaign.models import Campaign, ReportingPeriod
 from campaign.writes import write_batch
-from pledges.models import Pledge, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
+from pledges.models import DelayRequest, Pledge, PledgeEvent, ProgressReport, ProgressUpdate, ReportVersion
+from pledges.monitoring.models import Indicator, IndicatorTarget, IndicatorValue, MeansOfImplementation
 from pledges.queries import overdue_reports
 from pledges.services import (
     ChosenCommitment,
@@ -73,6 +75,8 @@ from pledges.services import (
     report_save,
     report_submit,
 )
+
+from .demo_monitoring import DemoMonitoring, request_more_time
 
 DEMO_PASSWORD = "demo-pledge-2026"  # noqa: S105 - printed on purpose, demo only
 
@@ -407,6 +411,8 @@ class DemoResult:
     signing_closed: bool = False
     # The period moved to be due DEMO_DUE_IN_DAYS from now, so that reminders are due.
     reminder_period: ReportingPeriod | None = None
+    # The demo's request for more time, when this run asked it.
+    delay_requested: DelayRequest | None = None
 
     @property
     def created_nothing(self) -> bool:
@@ -420,6 +426,10 @@ def _counts() -> Counter:
         pledges=Pledge.objects.count(),
         reports=ProgressReport.objects.count(),
         versions=ReportVersion.objects.count(),
+        indicator_values=IndicatorValue.objects.count(),
+        targets=IndicatorTarget.objects.count(),
+        means=MeansOfImplementation.objects.count(),
+        delay_requests=DelayRequest.objects.count(),
     )
 
 
@@ -456,6 +466,9 @@ class CitySeeder:
             local_moment(self.decided + timedelta(days=self.rng.randint(4, 12)), municipality, self.rng)
         )
         self.reviewed = not_after_now(self.submitted + timedelta(days=self.rng.randint(8, 25), hours=2))
+        # Means, baselines, targets and values (seeds/demo_monitoring.py), entered when signing.
+        self.monitoring = DemoMonitoring(city=city, municipality=municipality, texts=texts)
+        self.monitoring_entered = not_after_now(self.started + timedelta(days=2, hours=1, minutes=20))
 
     # the official ------------------------------------------------------------------------
 
@@ -590,9 +603,12 @@ class CitySeeder:
 
         report = report_open(actor=official, pledge=pledge, period=period)
         updates = []
-        for update in report.updates.select_related("chosen__commitment"):
+        for update in report.updates.select_related("chosen__commitment", "chosen__pledge"):
             status = self._status(update.chosen_id, number, previous, draft=plan == "draft")
-            updates.append(self._update_input(update.chosen, status, self._year(period)))
+            item = self._update_input(update.chosen, status, self._year(period))
+            # The period's indicator values go in with the report, so its frozen version has them.
+            values = self.monitoring.values_for(update.chosen, number=number, due=period.due)
+            updates.append(dataclasses.replace(item, values=values) if values else item)
         report = report_save(actor=official, report=report, updates=updates)
         saved = max(moment - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 5)), min(opened, moment))
         _stamp_last_event(pledge, saved)
@@ -605,6 +621,7 @@ class CitySeeder:
             stamps.update(first_submitted_at=moment, submitted_at=moment, is_late=is_late, updated_at=moment)
             # Demo back-dating of the frozen version too.
             ReportVersion.objects.filter(report=report).update(submitted_at=moment)
+            ReportVersion.objects.filter(report=report, published_at__isnull=False).update(published_at=moment)
         # Demo back-dating: services stamp "now", lateness is judged against the demo date.
         ProgressReport.objects.filter(pk=report.pk).update(**stamps)
 
@@ -638,6 +655,17 @@ class CitySeeder:
             figures = words["figures"].format(n=self.rng.randrange(40, 1500, 10))
         return UpdateInput(chosen_id=chosen.pk, status=status, narrative=narrative, figures=figures)
 
+    @write_batch()
+    def ask_for_more_time(self, period: ReportingPeriod | None) -> DelayRequest | None:
+        """The demo's pending request for more time, for the current period (none when every
+        period is past: no report is then still to come)."""
+        pledge = Pledge.objects.filter(campaign=self.campaign, municipality=self.municipality).first()
+        if pledge is None or period is None:
+            return None
+        official, _created = self.official()
+        moment = timezone.now() - timedelta(days=3, hours=2)
+        return request_more_time(data=self.texts, pledge=pledge, period=period, official=official, moment=moment)
+
     # all of it ---------------------------------------------------------------------------
 
     def can_sign(self) -> bool:
@@ -655,12 +683,15 @@ class CitySeeder:
         pledge = Pledge.objects.filter(campaign=self.campaign, municipality=self.municipality).first()
         if pledge is None:
             pledge = self.sign(official)
+            self.monitoring.set_up(pledge=pledge, official=official, moment=self.monitoring_entered)
             if pledge.status == Pledge.Status.VERIFIED:
                 self.file_reports(pledge, official)
             if self.city["state"] == Pledge.Status.WITHDRAWN:
                 pledge = self.withdraw(pledge, official)
         elif pledge.status == Pledge.Status.VERIFIED:
-            self.file_reports(pledge, official)  # only the reports that are not there yet
+            # Only what is not there yet: means and targets a chosen commitment lacks, reports.
+            self.monitoring.set_up(pledge=pledge, official=official, moment=self.monitoring_entered)
+            self.file_reports(pledge, official)
         return DemoCity(key=self.city["key"], municipality=self.municipality, email=official.email, state=pledge.status)
 
 
@@ -698,6 +729,8 @@ def seed_demo_activity(*, campaign: Campaign, accounts: dict[str, User], path: P
                 continue
             demo_official = accounts.get(DEMO_OFFICIAL_EMAIL) if city["key"] == DEMO_OFFICIAL_CITY else None
             result.cities.append(seeder.run(demo_official))
+            if city["key"] == data.get("monitoring", {}).get("delay_request", {}).get("city"):
+                result.delay_requested = seeder.ask_for_more_time(result.reminder_period)
     after = _counts()
     result.created = Counter({key: after[key] - before[key] for key in after})
     return result
@@ -715,4 +748,12 @@ def demo_summary(campaign: Campaign) -> dict:
         "reports_late": submitted.filter(is_late=True).count(),
         "report_drafts": reports.filter(status=ProgressReport.Status.DRAFT).count(),
         "overdue": len(overdue_reports(campaign=campaign)),
+        "indicators": Indicator.objects.filter(commitment__campaign=campaign, municipality=None).count(),
+        "own_indicators": Indicator.objects.filter(commitment__campaign=campaign, municipality__isnull=False).count(),
+        "targets": IndicatorTarget.objects.filter(chosen__pledge__campaign=campaign).count(),
+        "means": MeansOfImplementation.objects.filter(chosen__pledge__campaign=campaign).count(),
+        "values": IndicatorValue.objects.filter(update__report__pledge__campaign=campaign).count(),
+        "pending_delays": DelayRequest.objects.filter(
+            pledge__campaign=campaign, status=DelayRequest.Status.PENDING
+        ).count(),
     }

@@ -1,4 +1,5 @@
-"""Load the commitment catalogue (seeds/data/commitments.json) in every site language.
+"""Load the commitment catalogue (seeds/data/commitments.json) and the indicators of its
+commitments (seeds/data/indicators.json) in every site language.
 
 Each text of the catalogue is an object with one entry per language code; the loader fills
 the modeltranslation field of each language in settings.LANGUAGES (title_en, title_ar, ...),
@@ -9,6 +10,10 @@ Idempotent: commitments are matched by campaign and code, periods by campaign an
 label, the campaign by slug. Running it again updates the texts and creates nothing new.
 A campaign's status is only set when the campaign is created: opening and closing are the
 campaign team's decisions (campaign.services).
+
+Indicators are the campaign's own (no municipality), matched by their commitment and their
+code; one whose fields already match the file is not saved again, so a second run changes
+nothing. An indicator the campaign team added in the admin is left alone.
 """
 
 import json
@@ -20,12 +25,19 @@ from django.core.management.base import BaseCommand, CommandError
 
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.writes import write_batch
+from pledges.monitoring.models import Indicator
 
 CATALOGUE = Path(settings.BASE_DIR) / "seeds" / "data" / "commitments.json"
+INDICATORS = Path(settings.BASE_DIR) / "seeds" / "data" / "indicators.json"
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 def read_catalogue(path: Path = CATALOGUE) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def read_indicators(path: Path = INDICATORS) -> dict:
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
 
@@ -46,9 +58,52 @@ def _campaign_fields(data: dict) -> dict:
     }
 
 
+def load_indicators(campaign: Campaign, path: Path = INDICATORS) -> tuple[int, int]:
+    """Create or update the campaign's indicators from the file, for the commitments the
+    campaign has (by code). Returns how many were created and updated."""
+    commitments = {c.code: c for c in campaign.commitments.all()}
+    existing = {
+        (i.commitment_id, i.code): i for i in Indicator.objects.filter(commitment__campaign=campaign, municipality=None)
+    }
+    created_count = updated_count = 0
+    for item in read_indicators(path)["indicators"]:
+        commitment = commitments.get(item["commitment"])
+        if commitment is None:
+            continue
+        fields = {
+            "kind": item["kind"],
+            "higher_is_better": bool(item.get("higher_is_better", True)),
+            "gcm_objectives": item.get("gcm_objectives", []),
+            "sdg_targets": item.get("sdg_targets", []),
+            "order": item.get("order", 0),
+            "language": "",
+            **_translated("name", item["name"]),
+            **_translated("guidance", item.get("guidance", {})),
+            **_translated("unit", item.get("unit", {})),
+        }
+        indicator = existing.get((commitment.pk, item["code"]))
+        created = indicator is None
+        if indicator is None:
+            indicator = Indicator(commitment=commitment, code=item["code"])
+        elif all(getattr(indicator, name) == value for name, value in fields.items()):
+            continue  # as the file says already: not saved again
+        for name, value in fields.items():
+            setattr(indicator, name, value)
+        indicator.full_clean()
+        indicator.save()
+        if created:
+            created_count += 1
+        else:
+            updated_count += 1
+    return created_count, updated_count
+
+
 @write_batch()
-def load_catalogue(*, campaign_slug: str | None = None, path: Path = CATALOGUE) -> dict:
-    """Create or update the campaign, its reporting periods and its commitments.
+def load_catalogue(
+    *, campaign_slug: str | None = None, path: Path = CATALOGUE, indicators_path: Path = INDICATORS
+) -> dict:
+    """Create or update the campaign, its reporting periods, its commitments and their
+    indicators.
 
     With `campaign_slug`, the commitments go into that existing campaign and nothing else
     of it changes. Returns counts of what was created and updated.
@@ -60,6 +115,8 @@ def load_catalogue(*, campaign_slug: str | None = None, path: Path = CATALOGUE) 
         "commitments_updated": 0,
         "periods_created": 0,
         "periods_updated": 0,
+        "indicators_created": 0,
+        "indicators_updated": 0,
     }
 
     if campaign_slug and campaign_slug != catalogue["campaign"]["slug"]:
@@ -118,6 +175,7 @@ def load_catalogue(*, campaign_slug: str | None = None, path: Path = CATALOGUE) 
         commitment.full_clean()
         commitment.save()
         stats["commitments_created" if created else "commitments_updated"] += 1
+    stats["indicators_created"], stats["indicators_updated"] = load_indicators(campaign, indicators_path)
     stats["campaign"] = campaign
     return stats
 
@@ -141,6 +199,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Campaign “{campaign.title_en}” ({campaign.slug}) {verb}: "
                 f"{stats['commitments_created']} commitments created, {stats['commitments_updated']} updated; "
-                f"{stats['periods_created']} reporting periods created, {stats['periods_updated']} updated."
+                f"{stats['periods_created']} reporting periods created, {stats['periods_updated']} updated; "
+                f"{stats['indicators_created']} indicators created, {stats['indicators_updated']} updated."
             )
         )

@@ -109,6 +109,11 @@ class Command(BaseCommand):
             f"  reports      {summary['reports_on_time']} submitted on time, {summary['reports_late']} late, "
             f"{summary['report_drafts']} drafts; {summary['overdue']} overdue in the staff queue"
         )
+        self.stdout.write(
+            f"  monitoring   {summary['indicators']} indicators ({summary['own_indicators']} of a city's own), "
+            f"{summary['targets']} baselines and targets, means for {summary['means']} chosen commitments, "
+            f"{summary['values']} indicator values; {summary['pending_delays']} request(s) for more time waiting"
+        )
         if activity.missing:
             self.stdout.write(
                 self.style.WARNING(f"  not found    {', '.join(activity.missing)}: no pledge for these cities")

@@ -312,6 +312,7 @@ def build(n: int = 20_016, *, seed: int = 7, today: date | None = None) -> dict[
                         report=report,
                         number=number,
                         submitted_at=submitted,
+                        published_at=submitted,
                         content={"period": str(report.period.label), "updates": updates},
                     )
                 )

@@ -92,6 +92,7 @@ class CampaignAdminForm(forms.ModelForm):
             "signing_closes",
             "reporting_cadence",
             "reminder_offsets",
+            "reports_need_review",
             "texts_adopted_on",
             "target_horizon_years",
         ]
@@ -267,6 +268,7 @@ class CampaignAdmin(StaffEditableMixin, TranslationAdmin):
                     ("signing_opens", "signing_closes"),
                     "reporting_cadence",
                     "reminder_offsets",
+                    "reports_need_review",
                     ("texts_adopted_on", "target_horizon_years"),
                 ]
             },

@@ -257,6 +257,9 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
     "confirm_email": "1/3m/key",
+    # Ours: following a city by email (campaign/public/follow_views.py), per address and per
+    # address typed, so that nobody floods an inbox with confirmations.
+    "follow_city": env.str("FOLLOW_RATE_LIMIT", default="20/h/ip,3/h/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cities for Migration"
@@ -421,6 +424,14 @@ SPECTACULAR_SETTINGS = {
     # third party, and the Content-Security-Policy refuses its image anyway. No deep links:
     # Swagger UI draws them as links inside the operations' buttons (axe: nested-interactive).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
+    # Enums whose field name other choices share keep one stable name each: two fields are
+    # called "kind" (a municipality's, an indicator's); a signatory's status shows in the list
+    # and in the detail (which adds its monitoring).
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "accounts.models.Municipality.Kind",
+        "IndicatorKindEnum": "pledges.monitoring.models.Indicator.Kind",
+        "SignatoryStatusEnum": ["verified", "withdrawn"],
+    },
 }
 
 # --- Open data ------------------------------------------------------------------------

@@ -10,15 +10,20 @@ any view runs (``django.http.multipartparser.MAX_TOTAL_HEADER_SIZE``), and the w
 with it. The stored name is always our own; the original one only ever labels the file.
 """
 
+import csv
 import io
 import re
+import warnings
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import quote, unquote_to_bytes
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http.multipartparser import MultiPartParser
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -195,6 +200,232 @@ def _inspect(node: DictionaryObject, found: set[str]) -> None:
             and _name(dict.get(open_action, "/S")) not in HARMLESS_OPEN_ACTIONS
         ):
             found.add("automatic")
+
+
+# --- evidence files ------------------------------------------------------------------------
+# A report's evidence (pledges/evidence.py): a PDF, an image (PNG, JPEG, WebP) or a spreadsheet
+# (CSV, XLSX, ODS), each recognised by its bytes. The name's extension must say the same kind,
+# since readers open the file by it: a PDF named "photo.png" is refused, as is a web page.
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# What a spreadsheet's zip may unpack to, and how many parts it may have (zip bombs).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_ENTRIES = 2_000
+# An image's pixels: beyond this Pillow's own guard calls it a decompression bomb.
+MAX_IMAGE_PIXELS = 50_000_000
+
+EVIDENCE_ERROR_CODES = PDF_ERROR_CODES | frozenset(
+    {
+        "evidence_too_large",
+        "evidence_empty",
+        "evidence_kind",
+        "evidence_name_mismatch",
+        "broken_image",
+        "broken_spreadsheet",
+        "spreadsheet_macros",
+        "broken_csv",
+    }
+)
+
+
+@dataclass(frozen=True)
+class EvidenceKind:
+    extension: str  # the one a stored file gets
+    content_type: str
+    extensions: tuple[str, ...]  # the names' extensions that say this kind
+
+
+EVIDENCE_KINDS = {
+    "pdf": EvidenceKind("pdf", "application/pdf", ("pdf",)),
+    "png": EvidenceKind("png", "image/png", ("png",)),
+    "jpeg": EvidenceKind("jpg", "image/jpeg", ("jpg", "jpeg")),
+    "webp": EvidenceKind("webp", "image/webp", ("webp",)),
+    "csv": EvidenceKind("csv", "text/csv", ("csv",)),
+    "xlsx": EvidenceKind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",)),
+    "ods": EvidenceKind("ods", "application/vnd.oasis.opendocument.spreadsheet", ("ods",)),
+}
+ACCEPTED_EXTENSIONS = tuple(ext for kind in EVIDENCE_KINDS.values() for ext in kind.extensions)
+PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
+XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _kind_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "This file is not one of the kinds a report can carry: a PDF, an image (PNG, JPEG or WebP) "
+            "or a spreadsheet (CSV, XLSX or ODS)."
+        ),
+        code="evidence_kind",
+    )
+
+
+def _name_extension(name: str) -> str:
+    stem, dot, extension = (name or "").rpartition(".")
+    return extension.lower() if dot and stem else ""
+
+
+def _sniff(data: bytes) -> str:
+    """The kind ``data`` is by its first bytes ("" when none of the binary kinds)."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data.startswith(b"PK\x03\x04"):
+        return "zip"
+    return ""
+
+
+def _check_image(data: bytes, kind: str) -> None:
+    broken = ValidationError(_("This image is damaged and cannot be opened."), code="broken_image")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != PILLOW_FORMATS[kind]:
+                    raise broken
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise ValidationError(
+                        _("This image is too large (%(width)s × %(height)s pixels). Upload a smaller copy.")
+                        % {"width": width, "height": height},
+                        code="broken_image",
+                    )
+                image.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()  # verify() does not decode: a truncated file fails here
+    except ValidationError:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise broken from exc
+
+
+def _zip_kind(data: bytes) -> str:
+    """ "xlsx" or "ods" for a workbook of that kind, else a ValidationError."""
+    broken = ValidationError(_("This spreadsheet is damaged and cannot be opened."), code="broken_spreadsheet")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+                raise broken
+            names = {e.filename for e in entries}
+            if "[Content_Types].xml" in names:
+                types = archive.read("[Content_Types].xml")
+                if b"macroEnabled" in types or any(n.lower().endswith("vbaproject.bin") for n in names):
+                    raise ValidationError(
+                        _(
+                            "This workbook contains macros (programs that run when it is opened). "
+                            "Save it again as an ordinary workbook (.xlsx) and upload the new file."
+                        ),
+                        code="spreadsheet_macros",
+                    )
+                if XLSX_MAIN in types and "xl/workbook.xml" in names:
+                    return "xlsx"
+                raise _kind_error()
+            if (
+                entries
+                and entries[0].filename == "mimetype"
+                and {"META-INF/manifest.xml", "content.xml"} <= names
+                and archive.read("mimetype").strip() == ODS_MIMETYPE
+            ):
+                if any(n.startswith("Basic/") or n.startswith("Scripts/") for n in names):
+                    raise ValidationError(
+                        _(
+                            "This workbook contains macros (programs that run when it is opened). "
+                            "Save it again without them and upload the new file."
+                        ),
+                        code="spreadsheet_macros",
+                    )
+                return "ods"
+            raise _kind_error()
+    except ValidationError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        raise broken from exc
+
+
+def _check_csv(data: bytes) -> None:
+    """Text in UTF-8 (or the Windows Latin of older spreadsheet programs), without control
+    characters, that is not markup, and that reads as rows."""
+    if b"\x00" in data:
+        raise _kind_error()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                _("This CSV file could not be read: save it again as CSV in UTF-8 and upload the new file."),
+                code="broken_csv",
+            ) from exc
+    stripped = text.lstrip()
+    if not stripped:
+        raise ValidationError(_("This file is empty."), code="evidence_empty")
+    if stripped.startswith("<") or re.search(r"<\s*(script|html|body|iframe|svg)\b", text, re.IGNORECASE):
+        raise _kind_error()  # a web page or an image in markup, named .csv
+    if any(ord(c) < 32 and c not in "\t\r\n\x0c" for c in text):
+        raise _kind_error()
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise ValidationError(
+            _("This CSV file could not be read: save it again as CSV in UTF-8 and upload the new file."),
+            code="broken_csv",
+        ) from exc
+    if not any(any(cell.strip() for cell in row) for row in rows):
+        raise ValidationError(_("This file is empty."), code="evidence_empty")
+
+
+def validate_evidence(upload) -> EvidenceKind:
+    """The kind of an evidence file, recognised by its content and agreeing with its name's
+    extension, after the checks of that kind (a PDF: ``validate_pdf``). Raises
+    ValidationError (codes in EVIDENCE_ERROR_CODES) saying what to do."""
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(
+            _("The file is %(size).1f MB; the limit is 10 MB.") % {"size": upload.size / 1024 / 1024},
+            code="evidence_too_large",
+        )
+    if not upload.size:
+        raise ValidationError(_("This file is empty."), code="evidence_empty")
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    found = _sniff(data)
+    if found == "zip":
+        found = _zip_kind(data)
+    elif not found:
+        _check_csv(data)
+        found = "csv"
+    kind = EVIDENCE_KINDS[found]
+    extension = _name_extension(getattr(upload, "name", ""))
+    if extension not in kind.extensions:
+        if extension not in ACCEPTED_EXTENSIONS:
+            raise _kind_error()
+        raise ValidationError(
+            _(
+                "This file's name ends in “.%(extension)s” but the file is a %(kind)s. Rename it with the right "
+                "ending, or upload the file you meant."
+            )
+            % {"extension": extension, "kind": found.upper()},
+            code="evidence_name_mismatch",
+        )
+    if found == "pdf":
+        validate_pdf(upload)
+    elif found in PILLOW_FORMATS:
+        _check_image(data, found)
+    return kind
 
 
 # --- long file names ----------------------------------------------------------------------

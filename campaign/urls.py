@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("pledges/", include("pledges.urls")),
+    path("monitoring/", include("pledges.monitoring.urls")),
     path("reports/calendar/", include((report_urls.calendar_patterns, "calendar"))),
     path("reports/", include((report_urls.report_patterns, "reports"))),
     path("", include(outbox_urls.urlpatterns)),

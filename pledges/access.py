@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.access import can_act_for, can_see_private
 from campaign.models import ReportingPeriod
-from pledges.models import Pledge, ReportVersion
+from pledges.models import DelayRequest, EvidenceFile, Pledge, ReportUpload, ReportVersion
 
 
 def _pledges() -> QuerySet[Pledge]:
@@ -48,4 +48,58 @@ def access_report_version(user: Any, pledge_id: int, period_id: int, number: int
         report__pledge=pledge,
         report__period_id=period_id,
         number=number,
+    )
+
+
+def access_report_upload(user: Any, pledge_id: int, period_id: int, upload_id: int) -> ReportUpload:
+    """A report spreadsheet uploaded for the pledge and period, for the pledge's officials."""
+    pledge = access_pledge_as_official(user, pledge_id)
+    return get_object_or_404(
+        ReportUpload.objects.select_related("pledge__municipality", "period", "uploaded_by"),
+        pk=upload_id,
+        pledge=pledge,
+        period_id=period_id,
+    )
+
+
+def access_delay_request(user: Any, pledge_id: int, delay_id: int) -> DelayRequest:
+    """A request for more time of a pledge, for the pledge's officials (campaign admins find
+    the waiting ones in the work queue, pledges/staff/delays.py)."""
+    pledge = access_pledge_as_official(user, pledge_id)
+    return get_object_or_404(
+        DelayRequest.objects.select_related("pledge__municipality", "pledge__campaign", "period"),
+        pk=delay_id,
+        pledge=pledge,
+    )
+
+
+def access_evidence_private(user: Any, file_id: int) -> EvidenceFile:
+    """An evidence file of a report, published or not: the city's officials and campaign
+    admins (to download it; the public goes through pledges.evidence.published_evidence)."""
+    evidence = get_object_or_404(
+        EvidenceFile.objects.select_related("pledge__municipality", "pledge__campaign", "update__report__period"),
+        pk=file_id,
+    )
+    if not can_see_private(user, evidence.pledge.municipality_id):
+        raise Http404
+    return evidence
+
+
+def access_evidence_as_official(user: Any, pledge: Pledge, file_id: int) -> EvidenceFile:
+    """An evidence file of a report of ``pledge`` (already fetched with
+    access_pledge_as_official), to remove it."""
+    return get_object_or_404(
+        EvidenceFile.objects.select_related("update__report__period", "update__chosen__commitment"),
+        pk=file_id,
+        pledge=pledge,
+    )
+
+
+def access_version_for_review(version_id: int) -> ReportVersion:
+    """A submitted version, for the campaign team's review pages (the view is staff_required)."""
+    return get_object_or_404(
+        ReportVersion.objects.select_related(
+            "report__period", "report__pledge__campaign", "report__pledge__municipality", "submitted_by"
+        ),
+        pk=version_id,
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.geo import local_today
 from campaign.models import Commitment, ReportingPeriod
 from pledges import rules
-from pledges.models import Pledge, PledgeCommitment, ProgressReport, ProgressUpdate, ReportVersion
+from pledges.models import EvidenceFile, Pledge, PledgeCommitment, ProgressReport, ProgressUpdate, ReportVersion
 
 UPDATE_BADGES = {
     ProgressUpdate.Status.NOT_STARTED: "text-bg-light border",
@@ -26,19 +26,26 @@ def _chosen_queryset():
 
 
 def report_timeline(pledge: Pledge) -> list[dict]:
-    """Each submitted report of the pledge as the public sees it: its latest version's
-    content, never the report's current (possibly draft) updates."""
+    """Each published report of the pledge as the public sees it: its latest *published*
+    version's content (rules.latest_published_versions), never a version waiting for review
+    nor the report's current (possibly draft) updates."""
     reports = (
-        ProgressReport.objects.filter(pledge=pledge, versions__isnull=False)
+        ProgressReport.objects.filter(pledge=pledge, versions__published_at__isnull=False)
         .distinct()
         .select_related("period")
-        .prefetch_related(Prefetch("versions", queryset=ReportVersion.objects.order_by("number")))
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=ReportVersion.objects.filter(published_at__isnull=False).order_by("number"),
+                to_attr="published",
+            )
+        )
         .order_by("period__due")
     )
     timeline = []
     commitment_ids = set()
     for report in reports:
-        versions = list(report.versions.all())
+        versions = report.published  # type: ignore[attr-defined]
         if not versions:
             continue
         first, latest = versions[0], versions[-1]
@@ -47,15 +54,27 @@ def report_timeline(pledge: Pledge) -> list[dict]:
         timeline.append(
             {
                 "period": report.period,
-                "submitted_at": first.submitted_at,
+                "report_id": report.pk,
+                "submitted_at": report.first_submitted_at or first.submitted_at,
                 "corrected_at": latest.submitted_at if latest.number != first.number else None,
                 "is_late": report.is_late,
                 "version": latest.number,
+                # The published version before it, for "what changed" (None for the first).
+                "previous_version": versions[-2].number if len(versions) > 1 else None,
                 # "" for versions from before the language was recorded: unknown.
                 "language": (latest.content or {}).get("language", ""),
                 "updates": updates,
             }
         )
+    listed = {
+        f.get("id")
+        for entry in timeline
+        for u in entry["updates"]
+        for f in u.get("evidence_files") or []
+        if isinstance(f, dict)
+    }
+    # A file the city removed since stays listed, without its link.
+    kept = set(EvidenceFile.objects.filter(pk__in=[i for i in listed if i]).values_list("pk", flat=True))
     commitments = Commitment.objects.in_bulk([i for i in commitment_ids if i])
     labels = dict(ProgressUpdate.Status.choices)
     for entry in timeline:
@@ -69,6 +88,11 @@ def report_timeline(pledge: Pledge) -> list[dict]:
                 "narrative": u.get("narrative", ""),
                 "figures": u.get("figures", ""),
                 "evidence_links": [link for link in u.get("evidence_links") or [] if isinstance(link, str)],
+                "evidence_files": [
+                    {**f, "available": f.get("id") in kept}
+                    for f in u.get("evidence_files") or []
+                    if isinstance(f, dict)
+                ],
             }
             for u in entry["updates"]
         ]
@@ -86,16 +110,28 @@ PERIOD_STATES = {
 
 
 def period_timeline(pledge: Pledge, reports: list[dict]) -> list[dict]:
-    """Every period of the campaign, with where the city stands for it: one query."""
+    """Every period of the campaign, with where the city stands for it (and the day it is
+    due for the city, a granted delay counted): three queries."""
     by_period = {entry["period"].pk: entry for entry in reports}
     joined = rules.joined_on(pledge.verified_at, pledge.municipality.time_zone)
     today = local_today(pledge.municipality)
+    granted = rules.granted_due_dates([pledge.pk])
+    # Submitted reports not published yet (waiting for review) count for the late rule: the
+    # city reported; what it wrote shows once published.
+    submitted = dict(
+        ProgressReport.objects.filter(pledge=pledge, status__in=rules.SUBMITTED_REPORT_STATUSES).values_list(
+            "period_id", "is_late"
+        )
+    )
     steps = []
     for period in ReportingPeriod.objects.filter(campaign_id=pledge.campaign_id).order_by("opens"):
         entry = by_period.get(period.pk)
-        when = period.status_on(today)
+        due = rules.due_date(period.due, granted.get((pledge.pk, period.pk)))
+        when = rules.period_status(opens=period.opens, due=due, today=today)
         if entry:
             state = "late" if entry["is_late"] else "on_time"
+        elif period.pk in submitted:
+            state = "late" if submitted[period.pk] else "on_time"
         elif when == "upcoming":
             state = "upcoming"
         elif not rules.owes(period.due, joined):
@@ -103,7 +139,7 @@ def period_timeline(pledge: Pledge, reports: list[dict]) -> list[dict]:
         else:
             state = "missing" if when == "past" else "awaited"
         label, symbol = PERIOD_STATES[state]
-        steps.append({"period": period, "state": state, "label": label, "symbol": symbol, "report": entry})
+        steps.append({"period": period, "due": due, "state": state, "label": label, "symbol": symbol, "report": entry})
     return steps
 
 

@@ -6,9 +6,11 @@ pages list hundreds of cities.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.geo import local_today
@@ -16,7 +18,8 @@ from accounts.models import Membership, Municipality, MunicipalityRequest
 from campaign.models import ReportingPeriod
 
 from . import rules
-from .models import Pledge, PledgeCommitment, ProgressReport
+from .models import DelayRequest, Pledge, PledgeCommitment, ProgressReport
+from .reports.review import pending_versions
 from .services import report_correction_deadline
 
 # --- an official's reports --------------------------------------------------------------
@@ -32,6 +35,8 @@ class PeriodRow:
     correction_deadline: date
     today: date
     owed: bool = True  # False for a period already due when the pledge was verified
+    due: date | None = None  # when it is due for this pledge (rules.due_date); None: the period's
+    delay: DelayRequest | None = None  # the latest request for more time, if any
 
     @property
     def can_open(self) -> bool:
@@ -59,23 +64,55 @@ class PeriodRow:
     def is_overdue(self) -> bool:
         return self.owed and self.state == "past" and not self.is_submitted
 
+    @property
+    def is_delayed(self) -> bool:
+        """A granted request moved the due date."""
+        return self.due is not None and self.due != self.period.due
+
+    @property
+    def delay_pending(self) -> bool:
+        return bool(self.delay and self.delay.status == DelayRequest.Status.PENDING)
+
+    @property
+    def can_ask_for_more_time(self) -> bool:
+        """Where the report index offers to ask for more time (pledges/delays.py decides)."""
+        latest = rules.latest_due_date(self.period.due)
+        return (
+            self.owed
+            and self.state != "upcoming"
+            and not self.is_submitted
+            and not self.delay_pending
+            and (self.due or self.period.due) < latest
+            and self.today < latest
+        )
+
 
 def pledge_period_rows(pledge: Pledge) -> list[PeriodRow]:
-    """Each of the campaign's periods, in order, with the pledge's report for it if any."""
+    """Each of the campaign's periods, in order, with the pledge's report for it if any, the
+    day it is due for the pledge and its latest request for more time (four queries)."""
     today = local_today(pledge.municipality)
     joined = rules.joined_on(pledge.verified_at, pledge.municipality.time_zone)
     reports = {r.period_id: r for r in ProgressReport.objects.filter(pledge=pledge)}
-    return [
-        PeriodRow(
-            period=period,
-            state=period.status_on(today),
-            report=reports.get(period.pk),
-            correction_deadline=report_correction_deadline(period),
-            today=today,
-            owed=joined is None or rules.owes(period.due, joined),
+    granted = rules.granted_due_dates([pledge.pk])
+    delays: dict[int, DelayRequest] = {}
+    for delay in DelayRequest.objects.filter(pledge=pledge).order_by("requested_at", "pk"):
+        delays[delay.period_id] = delay  # the latest
+    rows = []
+    for period in ReportingPeriod.objects.filter(campaign_id=pledge.campaign_id).order_by("opens"):
+        due = rules.due_date(period.due, granted.get((pledge.pk, period.pk)))
+        rows.append(
+            PeriodRow(
+                period=period,
+                state=rules.period_status(opens=period.opens, due=due, today=today),
+                report=reports.get(period.pk),
+                correction_deadline=report_correction_deadline(period),
+                today=today,
+                owed=joined is None or rules.owes(period.due, joined),
+                due=due,
+                delay=delays.get(period.pk),
+            )
         )
-        for period in ReportingPeriod.objects.filter(campaign_id=pledge.campaign_id).order_by("opens")
-    ]
+    return rows
 
 
 # --- the staff work queue ---------------------------------------------------------------
@@ -143,6 +180,7 @@ class OverdueRow:
     period: ReportingPeriod
     days_overdue: int
     report: ProgressReport | None
+    due: date | None = None  # when it was due for the pledge (rules.due_date: a granted delay counts)
     official_emails: list[str] = field(default_factory=list)
     officials: list[tuple[str, str]] = field(default_factory=list)  # (name or "", email), for the staff page
 
@@ -154,8 +192,9 @@ class OverdueRow:
 def overdue_reports(*, campaign=None, period=None, country: str = "") -> list[OverdueRow]:
     """Verified pledges whose report for a period is not submitted although the period is due.
 
-    A period is overdue for a city once the due date has passed in the city's own time
-    zone; days overdue count from the due date. A period that was already due when the
+    A period is overdue for a city once its due date for the pledge (rules.due_date: a day
+    granted on a request for more time counts) has passed in the city's own time zone; days
+    overdue count from that date. A period that was already due when the
     pledge was verified is not owed (the city joined later; it may still report on it).
     Sorted by most overdue first.
     """
@@ -188,6 +227,7 @@ def overdue_reports(*, campaign=None, period=None, country: str = "") -> list[Ov
             period__in=[p.pk for ps in periods_by_campaign.values() for p in ps],
         )
     }
+    granted = rules.granted_due_dates([p.pk for p in pledges])
     emails: dict[int, list[str]] = {}
     officials: dict[int, list[tuple[str, str]]] = {}
     for municipality_id, email, name in (
@@ -205,23 +245,51 @@ def overdue_reports(*, campaign=None, period=None, country: str = "") -> list[Ov
         today = local_today(pledge.municipality)
         joined = rules.joined_on(pledge.verified_at, pledge.municipality.time_zone)
         for p in periods_by_campaign.get(pledge.campaign_id, []):
-            if p.due >= today or not rules.owes(p.due, joined):
+            due = rules.due_date(p.due, granted.get((pledge.pk, p.pk)))
+            if due >= today or not rules.owes(p.due, joined):
                 continue
             report = reports.get((pledge.pk, p.pk))
-            if report is not None and report.status == ProgressReport.Status.SUBMITTED:
+            if report is not None and report.status in rules.SUBMITTED_REPORT_STATUSES:
                 continue
             rows.append(
                 OverdueRow(
                     pledge=pledge,
                     period=p,
-                    days_overdue=(today - p.due).days,
+                    days_overdue=(today - due).days,
                     report=report,
+                    due=due,
                     official_emails=emails.get(pledge.municipality_id, []),
                     officials=officials.get(pledge.municipality_id, []),
                 )
             )
     rows.sort(key=lambda r: (-r.days_overdue, r.pledge.municipality.name, r.period.pk))
     return rows
+
+
+def pending_delay_requests():
+    """Requests for more time waiting for a decision, oldest first, with the pledge's city,
+    campaign, period and asker (one query)."""
+    return (
+        DelayRequest.objects.filter(status=DelayRequest.Status.PENDING)
+        .select_related("pledge__municipality", "pledge__campaign", "period", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+@dataclass
+class DelayRow:
+    request: DelayRequest
+    current_due: date  # the day the period is due for the pledge now (rules.due_date)
+
+
+def delay_rows(requests) -> list[DelayRow]:
+    """Each request with the day its period is due for the pledge now (one query for all)."""
+    requests = list(requests)
+    granted = rules.granted_due_dates({r.pledge_id for r in requests})
+    return [
+        DelayRow(request=r, current_due=rules.due_date(r.period.due, granted.get((r.pledge_id, r.period_id))))
+        for r in requests
+    ]
 
 
 def pledge_countries() -> list[str]:
@@ -234,12 +302,31 @@ def pledge_countries() -> list[str]:
     )
 
 
+def count_in_one_query(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """How many rows each queryset has, in one SELECT of COUNT subqueries (the work queue's
+    tabs count several queues on every page)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for queryset in querysets.values():
+        sql, query_params = queryset.order_by().values("pk").query.sql_with_params()
+        # Django's compiler wrote ``sql`` (no user input); its values travel as parameters.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {name: int(value or 0) for name, value in zip(querysets, row, strict=True)}
+
+
 def queue_counts() -> dict[str, int]:
-    return {
-        "memberships": Membership.objects.filter(status=Membership.Status.REQUESTED).count(),
-        "municipality_requests": MunicipalityRequest.objects.filter(
-            status=MunicipalityRequest.Status.REQUESTED
-        ).count(),
-        "pledges": Pledge.objects.filter(status=Pledge.Status.SUBMITTED).count(),
-        "overdue": len(overdue_reports()),
-    }
+    counts = count_in_one_query(
+        {
+            "memberships": Membership.objects.filter(status=Membership.Status.REQUESTED),
+            "municipality_requests": MunicipalityRequest.objects.filter(status=MunicipalityRequest.Status.REQUESTED),
+            "pledges": Pledge.objects.filter(status=Pledge.Status.SUBMITTED),
+            "delays": DelayRequest.objects.filter(status=DelayRequest.Status.PENDING),
+            "reviews": pending_versions(),
+        }
+    )
+    counts["overdue"] = len(overdue_reports())
+    return counts

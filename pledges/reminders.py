@@ -21,6 +21,11 @@ reminder of kind "before_<n>" or "overdue_<n>" goes to every approved, active of
 the municipality. Its moment is 09:00 in the municipality's own time zone on the day
 due + offset (REMINDER_LOCAL_HOUR): Tokyo hears at 00:00 UTC, São Paulo at 12:00 UTC.
 
+The due date is the period's for the pledge (pledges.rules.due_date): when a campaign admin
+grants more time, the reminders follow the granted day. Each kind is still sent once per
+period and official (the log's key): a "7 days left" sent for the old date is not sent
+again, so moving the date later leaves the kinds not sent yet to fire against the new date.
+
 A reminder stays due from its moment until the first of:
 
 - the moment of the pledge's next reminder for the period, which supersedes it (a scan
@@ -90,7 +95,7 @@ from campaign.outbox.emails import queue_email
 
 from . import rules
 from .models import DigestLog, Pledge, ProgressReport, ReminderLog
-from .queries import overdue_reports, pending_memberships, submitted_pledges
+from .queries import overdue_reports, pending_delay_requests, pending_memberships, submitted_pledges
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +181,7 @@ class DueReminder:
     recipient_id: int
     recipient_email: str
     moment: datetime
+    due: date | None = None  # the period's due date for the pledge (rules.due_date)
 
     @property
     def key(self) -> tuple[int, int, str, int]:
@@ -205,13 +211,14 @@ def due_reminders(now: datetime | None = None, *, include_claimed: bool = False)
     utc_today = now.astimezone(ZoneInfo("UTC")).date()
     # The database narrows by dates (a day of slack for time zones), each city's clock decides.
     span = timedelta(days=366) + CATCH_UP + timedelta(days=2)
+    delayed = timedelta(days=rules.DELAY_MAX_DAYS)  # a granted day lies at most this far after the period's
     campaigns = {c.pk: c for c in Campaign.objects.filter(status=Campaign.Status.OPEN)}
     campaigns = {pk: c for pk, c in campaigns.items() if _offsets(c)}
     if not campaigns:
         return []
     periods: dict[int, list[ReportingPeriod]] = defaultdict(list)
     for period in ReportingPeriod.objects.filter(
-        campaign_id__in=campaigns, due__gte=utc_today - span, due__lte=utc_today + span
+        campaign_id__in=campaigns, due__gte=utc_today - span - delayed, due__lte=utc_today + span
     ).order_by("due", "pk"):
         periods[period.campaign_id].append(period)
     if not periods:
@@ -227,10 +234,11 @@ def due_reminders(now: datetime | None = None, *, include_claimed: bool = False)
         ProgressReport.objects.filter(
             pledge__in=pledges,
             period__in=[p for ps in periods.values() for p in ps],
-            status=ProgressReport.Status.SUBMITTED,
+            status__in=rules.SUBMITTED_REPORT_STATUSES,
         ).values_list("pledge_id", "period_id")
     )
     recipients = _official_recipients(p.municipality_id for p in pledges)
+    granted = rules.granted_due_dates([p.pk for p in pledges])
 
     found: list[DueReminder] = []
     for pledge in pledges:
@@ -244,13 +252,14 @@ def due_reminders(now: datetime | None = None, *, include_claimed: bool = False)
         for period in periods[pledge.campaign_id]:
             if (pledge.pk, period.pk) in submitted or not rules.owes(period.due, joined):
                 continue
-            offset = current_offset(due=period.due, offsets=offsets, zone=zone, now=now, not_before=verified_at)
+            due = rules.due_date(period.due, granted.get((pledge.pk, period.pk)))
+            offset = current_offset(due=due, offsets=offsets, zone=zone, now=now, not_before=verified_at)
             if offset is None:
                 continue
-            moment = reminder_moment(period.due, offset, zone)
+            moment = reminder_moment(due, offset, zone)
             kind = kind_for_offset(offset)
             for user_id, email in people:
-                found.append(DueReminder(pledge, period, kind, user_id, email, moment))
+                found.append(DueReminder(pledge, period, kind, user_id, email, moment, due))
     if found and not include_claimed:
         taken = set(
             ReminderLog.objects.filter(pledge__in={d.pledge.pk for d in found}).values_list(
@@ -361,7 +370,9 @@ def _why_not_due(row: ReminderLog, now: datetime) -> str:
         return f"The pledge is {pledge.status}."
     if pledge.campaign.status != Campaign.Status.OPEN:
         return "The campaign is not open."
-    if ProgressReport.objects.filter(pledge=pledge, period=row.period, status=ProgressReport.Status.SUBMITTED).exists():
+    if ProgressReport.objects.filter(
+        pledge=pledge, period=row.period, status__in=rules.SUBMITTED_REPORT_STATUSES
+    ).exists():
         return "The report was submitted."
     if (
         not row.recipient.is_active
@@ -371,7 +382,7 @@ def _why_not_due(row: ReminderLog, now: datetime) -> str:
     ):
         return "The recipient no longer acts for the municipality."
     zone = zone_of(pledge.municipality)
-    if offset_for_kind(row.kind) < 0 and now >= end_of_day(row.period.due, zone):
+    if offset_for_kind(row.kind) < 0 and now >= end_of_day(rules.pledge_due_date(pledge.pk, row.period), zone):
         return "The due date has passed."
     if now >= row.due_at + CATCH_UP:
         return "Too late: the catch-up window has passed."
@@ -383,19 +394,20 @@ def reminder_context(row: ReminderLog, now: datetime) -> dict:
     pledge, period = row.pledge, row.period
     language = _language_of(row.recipient)
     zone = zone_of(pledge.municipality)
-    days = (period.due - now.astimezone(zone).date()).days
+    due = rules.pledge_due_date(pledge.pk, period)
+    days = (due - now.astimezone(zone).date()).days
     report = ProgressReport.objects.filter(pledge=pledge, period=period).only("status").first()
     with translation.override(language):
         period_label = str(period.label)
         campaign_title = str(pledge.campaign.title)
-        due_display = formats.date_format(period.due, "DATE_FORMAT")
+        due_display = formats.date_format(due, "DATE_FORMAT")
     return {
         "kind": row.kind,
         "phase": "before" if offset_for_kind(row.kind) < 0 else "overdue",
         "municipality": name_for(pledge.municipality, language),
         "period": period_label,
         "campaign_title": campaign_title,
-        "due_date": period.due.isoformat(),
+        "due_date": due.isoformat(),
         "due_date_display": due_display,
         "days_left": max(days, 0),
         "days_overdue": max(-days, 0),
@@ -457,6 +469,7 @@ def waiting_work() -> dict:
     memberships = pending_memberships()
     pledges = submitted_pledges()
     overdue = overdue_reports()
+    delays = pending_delay_requests()
     return {
         "memberships_count": memberships.count(),
         "memberships": list(memberships[:DIGEST_TOP_ITEMS]),
@@ -464,11 +477,13 @@ def waiting_work() -> dict:
         "pledges": list(pledges[:DIGEST_TOP_ITEMS]),
         "overdue_count": len(overdue),
         "overdue": overdue[:DIGEST_TOP_ITEMS],
+        "delays_count": delays.count(),
+        "delays": list(delays[:DIGEST_TOP_ITEMS]),
     }
 
 
 def waiting_total(work: dict) -> int:
-    return work["memberships_count"] + work["pledges_count"] + work["overdue_count"]
+    return work["memberships_count"] + work["pledges_count"] + work["overdue_count"] + work.get("delays_count", 0)
 
 
 def digest_context(work: dict, *, language: str, day: date) -> dict:
@@ -499,6 +514,15 @@ def digest_context(work: dict, *, language: str, day: date) -> dict:
             "overdue": [
                 {"municipality": r.pledge.municipality.name, "period": str(r.period.label), "days": r.days_overdue}
                 for r in work["overdue"]
+            ],
+            "delays_count": work.get("delays_count", 0),
+            "delays": [
+                {
+                    "municipality": d.pledge.municipality.name,
+                    "period": str(d.period.label),
+                    "date": formats.date_format(d.requested_due, "DATE_FORMAT"),
+                }
+                for d in work.get("delays", [])
             ],
         }
 

@@ -9,6 +9,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -23,15 +24,18 @@ from django.utils.translation import gettext as _
 from accounts.access import can_act_for, can_see_private, is_campaign_admin, require_campaign_admin, require_official
 from accounts.geo import local_today
 from accounts.models import Membership, Municipality, User
-from accounts.place_names import is_known_language
+from accounts.place_names import currency_of, is_known_language
 from accounts.services import name_for
 from campaign.models import Campaign, Commitment, ReportingPeriod
 from campaign.outbox.emails import queue_email
 from campaign.uploads import validate_pdf
 from campaign.writes import write_batch
+from pledges.monitoring import services as monitoring
+from pledges.monitoring.services import MeansInput
 
 from . import rules
 from .models import (
+    EvidenceFile,
     Pledge,
     PledgeCalendar,
     PledgeCommitment,
@@ -40,6 +44,7 @@ from .models import (
     ProgressUpdate,
     ReportVersion,
 )
+from .signals import report_published
 from .validators import date_errors, validate_statement
 
 log = logging.getLogger(__name__)
@@ -62,6 +67,10 @@ class UpdateInput:
     narrative: str = ""
     evidence_links: list[str] = field(default_factory=list)
     figures: str = ""
+    # indicator id → value (None clears it); None leaves the stored values alone.
+    values: dict[int, Decimal | None] | None = None
+    # The means of implementation as the report gives them; None leaves them alone.
+    means: MeansInput | None = None
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -425,7 +434,8 @@ def report_save(*, actor: User, report: ProgressReport, updates: list[UpdateInpu
         ProgressReport.objects.select_for_update().select_related("pledge__municipality", "period").get(pk=report.pk)
     )
     _report_editable(report)
-    by_chosen = {u.chosen_id: u for u in report.updates.all()}
+    by_chosen = {u.chosen_id: u for u in report.updates.select_related("chosen__pledge", "chosen__commitment")}
+    means_changed: list[str] = []
     valid_status = set(ProgressUpdate.Status.values)
     for item in updates:
         update = by_chosen.get(item.chosen_id)
@@ -438,8 +448,14 @@ def report_save(*, actor: User, report: ProgressReport, updates: list[UpdateInpu
         update.evidence_links = _clean_links(item.evidence_links)
         update.figures = item.figures.strip()
         update.save()
+        if item.values is not None:
+            monitoring.report_values_save(update, item.values, currency=currency_of(report.pledge.municipality))
+        if item.means is not None and monitoring.report_means_save(update, item.means):
+            means_changed.append(update.chosen.commitment.code)
     report.save(update_fields=["updated_at"])
     _record(report.pledge, actor, PledgeEvent.Action.REPORT_SAVED, report=report)
+    if means_changed:
+        _record(report.pledge, actor, PledgeEvent.Action.MEANS_SAVED, report=report, note=", ".join(means_changed))
     return report
 
 
@@ -457,16 +473,30 @@ def report_snapshot(report: ProgressReport) -> dict[str, Any]:
                 "narrative": u.narrative,
                 "evidence_links": u.evidence_links,
                 "figures": u.figures,
+                "indicators": monitoring.report_values_of(u),
+                "means": monitoring.means_snapshot(monitoring.means_of(u.chosen)),
+                "evidence_files": _evidence_files_of(u),
             }
             for u in report.updates.select_related("chosen__commitment").order_by("chosen__commitment__order")
         ],
     }
 
 
+def _evidence_files_of(update: ProgressUpdate) -> list[dict[str, Any]]:
+    """The evidence files of an update as the frozen content lists them. A listed file is
+    public once its version is published (pledges/evidence.py: published_evidence)."""
+    return [
+        {"id": f.pk, "name": f.original_name, "title": f.title, "content_type": f.content_type, "size": f.size}
+        for f in EvidenceFile.objects.filter(update=update).order_by("uploaded_at", "pk")
+    ]
+
+
 @write_batch()
 def report_submit(*, actor: User, report: ProgressReport) -> ProgressReport:
     """Submit (or correct) the report: a new version is kept each time. A first submission
-    after the due date, in the municipality's own time, is marked late."""
+    after the due date, in the municipality's own time, is marked late. The version is
+    published at once (``report_published`` sent), or waits for the campaign team when the
+    campaign reviews reports (pledges/reports/review.py)."""
     require_official(actor, report.pledge.municipality_id)
     report = (
         ProgressReport.objects.select_for_update().select_related("pledge__municipality", "period").get(pk=report.pk)
@@ -476,26 +506,41 @@ def report_submit(*, actor: User, report: ProgressReport) -> ProgressReport:
     if missing:
         raise ValidationError(_("Describe what was done for each commitment that is planned, in progress or achieved."))
     now = timezone.now()
-    correction = report.status == ProgressReport.Status.SUBMITTED
-    if not correction:
+    # A correction: a version was submitted before (changes asked for by the campaign team
+    # included). Lateness is decided by the first submission only.
+    correction = report.version > 0
+    if report.first_submitted_at is None:
         report.first_submitted_at = now
-        report.is_late = rules.is_late(now, report.period.due, report.pledge.municipality.time_zone)
+        report.is_late = rules.is_late(
+            now, rules.pledge_due_date(report.pledge_id, report.period), report.pledge.municipality.time_zone
+        )
     report.status = ProgressReport.Status.SUBMITTED
     report.submitted_at = now
     report.version += 1
     report.save()
-    ReportVersion.objects.create(
+    # A campaign that reviews reports keeps the version waiting for a campaign admin
+    # (pledges/reports/review.py publishes it or asks for changes); otherwise it is public now.
+    in_review = Campaign.objects.filter(pk=report.pledge.campaign_id, reports_need_review=True).exists()
+    version = ReportVersion.objects.create(
         report=report,
         number=report.version,
         submitted_at=now,
         submitted_by=actor,
         content=report_snapshot(report),
-        published_at=now,
+        review=ReportVersion.Review.PENDING if in_review else ReportVersion.Review.PUBLISHED,
+        published_at=None if in_review else now,
     )
     action = PledgeEvent.Action.REPORT_CORRECTED if correction else PledgeEvent.Action.REPORT_SUBMITTED
     _record(report.pledge, actor, action, report=report, note=str(report.period))
+    if not in_review:
+        report_published.send(sender=ReportVersion, version=version)
     _email_officials(
-        report.pledge, "report_received", period=report.period.label, period_id=report.period_id, late=report.is_late
+        report.pledge,
+        "report_received",
+        period=report.period.label,
+        period_id=report.period_id,
+        late=report.is_late,
+        in_review=in_review,
     )
     return report
 

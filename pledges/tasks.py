@@ -18,6 +18,7 @@ from django.conf import settings
 from pledges import reminders
 from pledges.announcements import fanout
 from pledges.models import Announcement
+from pledges.reports import uploads
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +78,11 @@ def resume_stalled_announcements():
 def announcement_send_batch(announcement_id: int, user_ids: list[int]):
     """Queue one delivery per recipient; re-running the batch creates no duplicates."""
     return fanout.queue_announcement_batch(announcement_id, user_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def check_report_upload(upload_id: int):
+    """Check an uploaded report spreadsheet row by row and apply it when every row is valid
+    (pledges/reports/uploads.py). Running it twice checks once."""
+    upload = uploads.upload_check(upload_id)
+    return upload.status if upload else None

@@ -147,7 +147,8 @@ def report_with_versions(pledge, period, *, late=False, versions=(), status="sub
         pledge=pledge, period=period, status=status, is_late=late, version=len(versions), submitted_at=timezone.now()
     )
     for number, body in enumerate(versions, start=1):
-        ReportVersion.objects.create(report=r, number=number, submitted_at=timezone.now(), content=body)
+        moment = timezone.now()
+        ReportVersion.objects.create(report=r, number=number, submitted_at=moment, published_at=moment, content=body)
     return r
 
 
@@ -215,7 +216,11 @@ def bulk_world(n: int):
     ReportVersion.objects.bulk_create(
         [
             ReportVersion(
-                report=r, number=1, submitted_at=joined, content=report_content((c1, "achieved"), (c2, "in_progress"))
+                report=r,
+                number=1,
+                submitted_at=joined,
+                published_at=joined,
+                content=report_content((c1, "achieved"), (c2, "in_progress")),
             )
             for r in reports
         ]
@@ -275,6 +280,7 @@ def add_signatories(campaign, commitments, period, start: int, n: int):
             report=r,
             number=1,
             submitted_at=now - timedelta(days=5),
+            published_at=now - timedelta(days=5),
             content={"period": "Bulk year", "updates": [{"code": c.code, "status": "planned"} for c in commitments]},
         )
         for r in reports
@@ -353,6 +359,7 @@ def submit_report(pledge, period, narratives, *, is_late=False, live_narrative=N
             report=report,
             number=number,
             submitted_at=when + timedelta(days=number - 1),
+            published_at=when + timedelta(days=number - 1),
             content={
                 "period": period.label,
                 "updates": [

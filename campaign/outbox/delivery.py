@@ -94,6 +94,9 @@ if TYPE_CHECKING:
 
 # The salt keeps its first name so that links already sent keep working.
 UNSUBSCRIBE_SALT = "campaign.emails.unsubscribe"
+# The context key of a sender's own unsubscribe address, for non-essential mail to a bare
+# address (emails.queue_email's ``unsubscribe_url``).
+SENDER_UNSUBSCRIBE_KEY = "list_unsubscribe_url"
 OPTIONAL_CATEGORY_VALUES = frozenset(c.value for c in OPTIONAL_EMAIL_CATEGORIES)
 TERMINAL_STATUSES = (EmailDelivery.Status.SENT, EmailDelivery.Status.SUPPRESSED, EmailDelivery.Status.FAILED)
 MAX_ERROR_LENGTH = 2000
@@ -200,12 +203,18 @@ def build_message(
         context = {"recipient_name": user.salutation_name, **context}
     context["language"] = language
     headers = {"X-Campaign-Delivery": str(delivery.pk)}
-    optional = is_optional(delivery.category) and user is not None
-    if optional and user is not None:  # (the second test is for mypy)
-        url = unsubscribe_url(user.pk, delivery.category)
+    sender_url = str(context.get(SENDER_UNSUBSCRIBE_KEY) or "") if user is None else ""
+    optional = is_optional(delivery.category) and (user is not None or bool(sender_url))
+    if optional:
+        if user is not None:
+            url = unsubscribe_url(user.pk, delivery.category)
+            context["preferences_url"] = preferences_url(language)
+        else:
+            # A bare address on its sender's own list: the sender's link, no preferences page.
+            url = sender_url
+            context["own_list"] = True
         context.update(
             unsubscribe_url=url,
-            preferences_url=preferences_url(language),
             email_category=delivery.category,
             email_category_label=_category_label(delivery.category, language),
         )

@@ -13,8 +13,10 @@ preferred language:
 Categories: "transactional" mail (accounts, membership answers, pledge decisions, reports
 received) always goes out. "reminder", "digest" and "announcement" mail is non-essential:
 it carries List-Unsubscribe headers and a visible unsubscribe link, and is not sent to a
-user who opted out of its category. Non-essential mail goes to users, never to bare
-addresses, since only a user can opt out.
+user who opted out of its category. Non-essential mail goes to users, who can opt out here,
+or to a bare address whose sender keeps its own list and gives its own one-click
+unsubscribe address (``unsubscribe_url``: a city's followers, who have no account); the
+headers and the visible link then point there.
 """
 
 import logging
@@ -23,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 
+from campaign.outbox.delivery import SENDER_UNSUBSCRIBE_KEY
 from campaign.outbox.models import EmailCategory, EmailDelivery
 from campaign.outbox.tasks import send_email
 
@@ -38,6 +41,7 @@ def queue_email(
     category: str = "transactional",
     idempotency_key: str = "",
     group_key: str = "",
+    unsubscribe_url: str = "",
 ) -> EmailDelivery:
     """Send `template` to a user (in their language) or to a bare address, after commit.
 
@@ -45,14 +49,25 @@ def queue_email(
     `idempotency_key` (such as "reminder:<ReminderLog pk>") when the same message may be
     queued twice: the second call finds the first row and sends nothing new. Returns the
     `EmailDelivery`.
+
+    `unsubscribe_url`: for non-essential mail to a bare address, the sender's own address
+    where one click (RFC 8058 POST, without a CSRF token) takes the address off its list.
+    It is kept in the context as ``list_unsubscribe_url``.
     """
 
     if category not in EmailCategory.values:
         raise ValueError(f"Unknown email category {category!r}")
     if not to_user_id and not to_email:
         raise ValueError("queue_email needs to_user_id or to_email")
-    if not to_user_id and category != EmailCategory.TRANSACTIONAL:
+    if unsubscribe_url and to_user_id:
+        raise ValueError("a user unsubscribes through the outbox's own link; unsubscribe_url is for bare addresses")
+    if not to_user_id and category != EmailCategory.TRANSACTIONAL and not unsubscribe_url:
         raise ValueError(f"{category} mail goes to users, who can opt out; a bare address cannot")
+    if unsubscribe_url and category == EmailCategory.TRANSACTIONAL:
+        raise ValueError("transactional mail cannot be unsubscribed from")
+    context = dict(context or {})
+    if unsubscribe_url:
+        context[SENDER_UNSUBSCRIBE_KEY] = unsubscribe_url
     key = idempotency_key or f"uuid:{uuid.uuid4().hex}"
     delivery, created = EmailDelivery.objects.get_or_create(
         idempotency_key=key,
@@ -61,7 +76,7 @@ def queue_email(
             "to_email": to_email,
             "template": template,
             "category": category,
-            "context": context or {},
+            "context": context,
             "group_key": group_key,
         },
     )

@@ -28,17 +28,21 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from accounts.geo import CONTINENTS
 from accounts.models import Municipality
 from campaign.models import Campaign, Commitment, ReportingPeriod
-from campaign.public import opendata
+from campaign.public import opendata, opendata_indicators
 from pledges.models import Pledge, ProgressUpdate
+from pledges.monitoring.models import Indicator, IndicatorTarget, MeansOfImplementation
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -514,6 +518,10 @@ class SignatoryViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[Pledge])
     serializer_class = SignatorySerializer
     filterset_class = SignatoryFilter
 
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        # One signatory also carries its monitoring: means, baselines and targets.
+        return SignatoryDetailSerializer if self.action == "retrieve" else SignatorySerializer
+
     def get_queryset(self) -> QuerySet[Pledge]:
         return opendata.signatories_queryset()
 
@@ -607,3 +615,373 @@ class ReportViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[opendata.Re
 
     def get_queryset(self) -> QuerySet[opendata.ReportVersion]:
         return opendata.reports_queryset()
+
+
+# --- monitoring: indicators, values, baselines and targets, means (opendata_indicators.py) ----
+
+
+class IndicatorTextsSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(help_text=_("The indicator's name in this language (empty if not translated)."))
+    guidance = serializers.CharField(help_text=_("How to count it, in this language."))
+    unit = serializers.CharField(help_text=_("The unit of a count (people, hours...), in this language."))
+
+
+class IndicatorCitySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text=_("The municipality's identifier in this directory."))
+    name = serializers.CharField(help_text=_("The municipality's name."))
+    slug = serializers.SlugField(help_text=_("As in the address of the city's profile."))
+
+
+INDICATOR_KIND_HELP = _("count, percentage, amount (of money) or yes_no (1 for yes, 0 for no).")
+UNIT_HELP = _(
+    "The unit of the values: the ISO 4217 currency code for amounts, the percent sign for percentages, "
+    "the indicator's unit for counts, empty for yes/no."
+)
+NUMBER_HELP = _("A decimal number as a string, with a point as the decimal mark, such as 1234.5.")
+
+
+class IndicatorSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text=_("The indicator's stable identifier."))
+    campaign = serializers.SlugField(help_text=_("The campaign's slug."))
+    commitment = serializers.CharField(help_text=_("The code of the commitment the indicator measures."))
+    commitment_id = serializers.IntegerField(help_text=_("The commitment's identifier."))
+    code = serializers.CharField(help_text=_("Unique within its commitment (and city, for a city's own)."))
+    name = serializers.CharField(help_text=_("In the language asked for, English when not translated."))
+    guidance = serializers.CharField(help_text=_("How to count it, in the language asked for."))
+    unit = serializers.CharField(help_text=_("The unit of a count (people, hours...), in the language asked for."))
+    kind = serializers.ChoiceField(choices=Indicator.Kind.choices, help_text=INDICATOR_KIND_HELP)
+    higher_is_better = serializers.BooleanField(help_text=_("true if progress means a higher value."))
+    gcm_objectives = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Global Compact for Migration objectives (1 to 23).")
+    )
+    sdg_targets = serializers.ListField(child=serializers.CharField(), help_text=_("SDG targets, such as 10.7."))
+    order = serializers.IntegerField(help_text=_("Position among the commitment's indicators."))
+    own = serializers.BooleanField(help_text=_("true for an indicator a city added itself."))
+    municipality = IndicatorCitySerializer(
+        allow_null=True, help_text=_("The city that added the indicator; null for the campaign's.")
+    )
+    language = serializers.CharField(
+        allow_null=True, help_text=_("The language a city's own indicator is written in; null for the campaign's.")
+    )
+    translations = serializers.DictField(
+        child=IndicatorTextsSerializer(), help_text=_("The texts in every site language, by language code.")
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return opendata_indicators.indicator_record(instance)
+
+
+class ValuePeriodSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text=_("The reporting period's identifier."))
+    label = serializers.CharField(  # type: ignore[assignment]  # a declared field, not Field.label
+        help_text=_("In the language asked for.")
+    )
+    due = serializers.DateField(help_text=_("The period's due date."))
+
+
+class IndicatorValueSerializer(serializers.Serializer[Any]):
+    campaign = serializers.SlugField(help_text=_("The campaign's slug."))
+    pledge = serializers.IntegerField(help_text=_("The signatory (pledge) identifier."))
+    municipality = PublicMunicipalitySerializer()
+    commitment = serializers.CharField(help_text=_("The code of the commitment the indicator measures."))
+    commitment_id = serializers.IntegerField(allow_null=True, help_text=_("The commitment's identifier."))
+    indicator_id = serializers.IntegerField(help_text=_("The indicator's identifier, as in /api/v1/indicators/."))
+    indicator = serializers.CharField(help_text=_("The indicator's code."))
+    kind = serializers.ChoiceField(choices=Indicator.Kind.choices, help_text=INDICATOR_KIND_HELP)
+    period = ValuePeriodSerializer(help_text=_("The reporting period the value is for."))
+    value = serializers.CharField(help_text=NUMBER_HELP)
+    unit = serializers.CharField(help_text=UNIT_HELP)
+    report = serializers.IntegerField(help_text=_("The report the value comes from, as in /api/v1/reports/."))
+    version = serializers.IntegerField(help_text=_("The published version of that report."))
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return cast("dict[str, Any]", instance)  # built by opendata_indicators.value_records
+
+
+class PartnersSerializer(serializers.Serializer[Any]):
+    civil_society = serializers.ListField(child=serializers.CharField(), help_text=_("Civil society partners."))
+    migrant_organisations = serializers.ListField(child=serializers.CharField(), help_text=_("Migrant organisations."))
+    national_agencies = serializers.ListField(child=serializers.CharField(), help_text=_("National agencies."))
+    international_organisations = serializers.ListField(
+        child=serializers.CharField(), help_text=_("International organisations.")
+    )
+    other_cities = serializers.ListField(child=serializers.CharField(), help_text=_("Other cities."))
+
+
+class MeansSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text=_("The record's stable identifier."))
+    pledge = serializers.IntegerField(help_text=_("The signatory (pledge) identifier."))
+    campaign = serializers.SlugField(help_text=_("The campaign's slug."))
+    municipality = PublicMunicipalitySerializer()
+    commitment = serializers.CharField(help_text=_("The code of the chosen commitment."))
+    commitment_id = serializers.IntegerField(help_text=_("The commitment's identifier."))
+    budget_amount = serializers.CharField(
+        allow_null=True, help_text=_("The budget put behind the commitment, in budget_currency; a decimal string.")
+    )
+    budget_currency = serializers.CharField(help_text=_("ISO 4217 currency code of the budget, such as EUR."))
+    staff_fte = serializers.CharField(
+        allow_null=True, help_text=_("Staff working on it, in full-time equivalents; a decimal string.")
+    )
+    lead_department = serializers.CharField(help_text=_("The department that leads the work."))
+    partners = PartnersSerializer(help_text=_("The partners' names, by kind of partner."))
+    support_needed = serializers.ListField(
+        child=serializers.ChoiceField(choices=MeansOfImplementation.SupportKind.choices),
+        help_text=_("The kinds of support the city needs."),
+    )
+    support_details = serializers.CharField(help_text=_("What support the city needs, in its own words."))
+    updated_at = serializers.DateTimeField(help_text=_("When the means were last changed (UTC)."))
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return opendata_indicators.means_record(instance)
+
+
+class IndicatorTargetSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text=_("The record's stable identifier."))
+    pledge = serializers.IntegerField(help_text=_("The signatory (pledge) identifier."))
+    campaign = serializers.SlugField(help_text=_("The campaign's slug."))
+    municipality = PublicMunicipalitySerializer()
+    commitment = serializers.CharField(help_text=_("The code of the chosen commitment."))
+    commitment_id = serializers.IntegerField(help_text=_("The commitment's identifier."))
+    indicator_id = serializers.IntegerField(help_text=_("The indicator's identifier, as in /api/v1/indicators/."))
+    indicator = serializers.CharField(help_text=_("The indicator's code."))
+    kind = serializers.ChoiceField(choices=Indicator.Kind.choices, help_text=INDICATOR_KIND_HELP)
+    baseline_value = serializers.CharField(allow_null=True, help_text=NUMBER_HELP)
+    baseline_year = serializers.IntegerField(allow_null=True, help_text=_("The year the baseline stands for."))
+    target_value = serializers.CharField(allow_null=True, help_text=NUMBER_HELP)
+    target_date = serializers.DateField(allow_null=True, help_text=_("When the city means to reach the target."))
+    unit = serializers.CharField(help_text=UNIT_HELP)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return opendata_indicators.target_record(instance)
+
+
+def _code_filter(path: str, label: StrOrPromise) -> django_filters.CharFilter:
+    def apply(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(**{path: value.strip().upper()})
+
+    return django_filters.CharFilter(method=lambda qs, name, value: apply(qs, name, value), label=label)
+
+
+class IndicatorFilter(OpenDataFilterSet):
+    campaign = django_filters.CharFilter(field_name="commitment__campaign__slug", label=_("A campaign's slug."))
+    commitment = _code_filter("commitment__code", _("A commitment's code, such as RIGHTS-1."))
+    kind = django_filters.ChoiceFilter(choices=Indicator.Kind.choices, label=_("The indicator's kind."))
+    # own=true leaves out the campaign's (municipality empty), own=false the cities' own.
+    own = StrictBooleanFilter(
+        field_name="municipality",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("true: only cities' own indicators; false: the campaign's."),
+    )
+    municipality = id_filter("municipality_id", _("A municipality's id: the indicators it added itself."))
+
+    class Meta:
+        model = Indicator
+        fields = ["campaign", "commitment", "kind", "own", "municipality"]
+
+
+class ChosenCommitmentFilterSet(CountryContinentFilterSet):
+    """campaign, commitment, pledge, municipality, GeoNames id, country and continent of
+    records that belong to a chosen commitment."""
+
+    municipality_path = "chosen__pledge__municipality__"
+
+    campaign = django_filters.CharFilter(field_name="chosen__pledge__campaign__slug", label=_("A campaign's slug."))
+    commitment = _code_filter("chosen__commitment__code", _("A commitment's code, such as RIGHTS-1."))
+    pledge = id_filter("chosen__pledge_id", _("A signatory (pledge) id."))
+    municipality = id_filter("chosen__pledge__municipality_id", _("A municipality's id."))
+    geonames_id = id_filter("chosen__pledge__municipality__geonames_id", _("A GeoNames id."), MAX_GEONAMES_ID)
+
+
+class MeansFilter(ChosenCommitmentFilterSet):
+    class Meta:
+        model = MeansOfImplementation
+        fields = ["campaign", "commitment", "pledge", "municipality", "geonames_id", "country", "continent"]
+
+
+class IndicatorTargetFilter(ChosenCommitmentFilterSet):
+    indicator = id_filter("indicator_id", _("An indicator's id."))
+
+    class Meta:
+        model = IndicatorTarget
+        fields = [
+            "campaign",
+            "commitment",
+            "pledge",
+            "municipality",
+            "geonames_id",
+            "country",
+            "continent",
+            "indicator",
+        ]
+
+
+class IndicatorValueFilter(CountryContinentFilterSet):
+    """On the published versions; ``indicator`` and ``commitment`` also pick the values out of
+    each version's content (IndicatorValueViewSet.list)."""
+
+    municipality_path = "report__pledge__municipality__"
+
+    campaign = django_filters.CharFilter(field_name="report__pledge__campaign__slug", label=_("A campaign's slug."))
+    municipality = id_filter("report__pledge__municipality_id", _("A municipality's id."))
+    geonames_id = id_filter("report__pledge__municipality__geonames_id", _("A GeoNames id."), MAX_GEONAMES_ID)
+    pledge = id_filter("report__pledge_id", _("A signatory (pledge) id."))
+    period = id_filter("report__period_id", _("A reporting period's id."))
+    indicator = extend_schema_field(
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID, "description": _("An indicator's id.")}
+    )(IdFilter(method="filter_indicator", label=_("An indicator's id."), min_value=1, max_value=MAX_ID))
+    commitment = _code_filter("report__pledge__chosen__commitment__code", _("A commitment's code, such as RIGHTS-1."))
+
+    class Meta:
+        model = opendata.ReportVersion
+        fields = ["campaign", "country", "continent", "municipality", "geonames_id", "pledge", "period", "indicator"]
+
+    def filter_indicator(
+        self, queryset: QuerySet[opendata.ReportVersion], name: str, value: int
+    ) -> QuerySet[opendata.ReportVersion]:
+        # The reports of pledges that chose the indicator's commitment; the values are picked after.
+        return queryset.filter(report__pledge__chosen__commitment__indicators=value)
+
+
+class MeansOfChosenSerializer(serializers.Serializer[Any]):
+    budget_amount = serializers.CharField(
+        allow_null=True, help_text=_("The budget put behind the commitment, in budget_currency; a decimal string.")
+    )
+    budget_currency = serializers.CharField(help_text=_("ISO 4217 currency code of the budget, such as EUR."))
+    staff_fte = serializers.CharField(
+        allow_null=True, help_text=_("Staff working on it, in full-time equivalents; a decimal string.")
+    )
+    lead_department = serializers.CharField(help_text=_("The department that leads the work."))
+    partners = PartnersSerializer(help_text=_("The partners' names, by kind of partner."))
+    support_needed = serializers.ListField(
+        child=serializers.ChoiceField(choices=MeansOfImplementation.SupportKind.choices),
+        help_text=_("The kinds of support the city needs."),
+    )
+    support_details = serializers.CharField(help_text=_("What support the city needs, in its own words."))
+    updated_at = serializers.DateTimeField(help_text=_("When the means were last changed (UTC)."))
+
+
+class TargetOfChosenSerializer(serializers.Serializer[Any]):
+    indicator_id = serializers.IntegerField(help_text=_("The indicator's identifier, as in /api/v1/indicators/."))
+    indicator = serializers.CharField(help_text=_("The indicator's code."))
+    kind = serializers.ChoiceField(choices=Indicator.Kind.choices, help_text=INDICATOR_KIND_HELP)
+    baseline_value = serializers.CharField(allow_null=True, help_text=NUMBER_HELP)
+    baseline_year = serializers.IntegerField(allow_null=True, help_text=_("The year the baseline stands for."))
+    target_value = serializers.CharField(allow_null=True, help_text=NUMBER_HELP)
+    target_date = serializers.DateField(allow_null=True, help_text=_("When the city means to reach the target."))
+    unit = serializers.CharField(help_text=UNIT_HELP)
+
+
+class ChosenMonitoringSerializer(serializers.Serializer[Any]):
+    commitment = serializers.CharField(help_text=_("The code of the chosen commitment."))
+    commitment_id = serializers.IntegerField(help_text=_("The commitment's identifier."))
+    means = MeansOfChosenSerializer(allow_null=True, help_text=_("The means of implementation, or null if not given."))
+    targets = TargetOfChosenSerializer(many=True, help_text=_("The baselines and targets, one per indicator."))
+
+
+class SignatoryDetailSerializer(SignatorySerializer):
+    monitoring = ChosenMonitoringSerializer(
+        many=True,
+        help_text=_(
+            "Per chosen commitment: the means of implementation and the baselines and targets. The values "
+            "reported are at /api/v1/indicator-values/?pledge= and this id."
+        ),
+    )
+
+    def to_representation(self, instance: Pledge) -> dict[str, Any]:
+        record = super().to_representation(instance)
+        record["monitoring"] = opendata_indicators.monitoring_of(instance.pk)
+        return record
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List indicators"),
+        description=_(
+            "The indicators that measure the commitments of open and closed campaigns, with their texts in the "
+            "language asked for and in every site language. A city's own indicators appear with its public pledge."
+        ),
+        parameters=[LANG_PARAMETER],
+    ),
+    retrieve=extend_schema(summary=_("One indicator"), parameters=[LANG_PARAMETER]),
+)
+@extend_schema(tags=["indicators"])
+class IndicatorViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[Indicator]):
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        return opendata_indicators.indicators_queryset()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List indicator values"),
+        description=_(
+            "The values the cities reported, one entry per city, indicator and period, read from the latest "
+            "published version of each report (a version waiting for review is not published). Ordered by the "
+            "period's due date, then municipality name."
+        ),
+        parameters=[LANG_PARAMETER],
+    ),
+)
+@extend_schema(tags=["indicators"])
+class IndicatorValueViewSet(OpenDataViewMixin, viewsets.GenericViewSet[opendata.ReportVersion]):
+    serializer_class = IndicatorValueSerializer
+    filterset_class = IndicatorValueFilter
+
+    def get_queryset(self) -> QuerySet[opendata.ReportVersion]:
+        return opendata_indicators.value_versions()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        filterset = DjangoFilterBackend().get_filterset(request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        wanted = filterset.form.cleaned_data
+        records = list(
+            opendata_indicators.value_records(
+                filterset.qs, indicator_id=wanted.get("indicator"), commitment=wanted.get("commitment")
+            )
+        )
+        page = self.paginate_queryset(records)  # a list pages as a queryset does
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List baselines and targets"),
+        description=_(
+            "For each public signatory's chosen commitment and indicator: the baseline (value and year) and the "
+            "target (value and date) the city set."
+        ),
+        parameters=[LANG_PARAMETER],
+    ),
+    retrieve=extend_schema(summary=_("One baseline and target"), parameters=[LANG_PARAMETER]),
+)
+@extend_schema(tags=["indicators"])
+class IndicatorTargetViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[IndicatorTarget]):
+    serializer_class = IndicatorTargetSerializer
+    filterset_class = IndicatorTargetFilter
+
+    def get_queryset(self) -> QuerySet[IndicatorTarget]:
+        return opendata_indicators.targets_queryset()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List means of implementation"),
+        description=_(
+            "For each public signatory's chosen commitment: the budget and its currency, the staff, the lead "
+            "department, the partners by kind and the support the city needs."
+        ),
+        parameters=[LANG_PARAMETER],
+    ),
+    retrieve=extend_schema(summary=_("One chosen commitment's means"), parameters=[LANG_PARAMETER]),
+)
+@extend_schema(tags=["means"])
+class MeansViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[MeansOfImplementation]):
+    serializer_class = MeansSerializer
+    filterset_class = MeansFilter
+
+    def get_queryset(self) -> QuerySet[MeansOfImplementation]:
+        return opendata_indicators.means_queryset()

@@ -14,7 +14,7 @@ class PublicConfig(AppConfig):
         from accounts.models import Municipality
         from campaign.models import Campaign, Commitment, ReportingPeriod
         from campaign.public import projection
-        from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
+        from pledges.models import DelayRequest, Pledge, PledgeCommitment, ProgressReport, ReportVersion
 
         # The read model moves in the transaction of the change that moves it.
         for model, receiver in (
@@ -22,6 +22,7 @@ class PublicConfig(AppConfig):
             (PledgeCommitment, projection.on_pledge_part_saved),
             (ProgressReport, projection.on_pledge_part_saved),
             (ReportVersion, projection.on_report_version_saved),
+            (DelayRequest, projection.on_delay_request_saved),
             (Municipality, projection.on_municipality_saved),
             (Campaign, projection.on_campaign_saved),
             (Commitment, projection.on_campaign_part_saved),
@@ -52,8 +53,12 @@ class PublicConfig(AppConfig):
         from campaign.models import Campaign, Commitment, ReportingPeriod
         from campaign.public import cache
         from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
+        from pledges.monitoring.models import Indicator, IndicatorTarget, MeansOfImplementation
 
         for model in (
+            Indicator,  # the profile's charts and the dashboard's monitoring
+            IndicatorTarget,
+            MeansOfImplementation,
             Pledge,
             PledgeCommitment,
             ProgressReport,

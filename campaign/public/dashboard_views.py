@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 
 from campaign.models import Campaign
-from campaign.public import charts, dashboard
+from campaign.public import charts, dashboard, monitoring
 
 
 def _campaign(request: HttpRequest) -> tuple[list[Campaign], Campaign | None]:
@@ -29,16 +29,29 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         for chart in built.values():
             chart.csv_url = f"{request.path}{chart.slug}.csv{query}"
         context.update(data=data, charts=list(built.values()))
+        # the indicators added up, and the support the cities need (campaign/public/monitoring.py)
+        watched = monitoring.cached_monitoring_data(campaign)
+        watched_charts = monitoring.monitoring_charts(watched)
+        for chart in watched_charts.values():
+            chart.csv_url = f"{request.path}{chart.slug}.csv{query}"
+        context.update(
+            monitoring=watched,
+            monitoring_rows=monitoring.indicator_table(watched),
+            monitoring_charts=watched_charts,
+        )
     return render(request, "public/dashboard.html", context)
 
 
 def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
-    if chart not in charts.CHART_SLUGS:
+    if chart not in charts.CHART_SLUGS and chart not in monitoring.MONITORING_CHART_SLUGS:
         raise Http404
     _campaigns, campaign = _campaign(request)
     if campaign is None:
         raise Http404
-    built = charts.dashboard_charts(dashboard.cached_dashboard_data(campaign))[chart]
+    if chart in monitoring.MONITORING_CHART_SLUGS:
+        built = monitoring.monitoring_charts(monitoring.cached_monitoring_data(campaign))[chart]
+    else:
+        built = charts.dashboard_charts(dashboard.cached_dashboard_data(campaign))[chart]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{slugify(chart)}.csv"'
     writer = csv.writer(response)

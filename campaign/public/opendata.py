@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,7 @@ from accounts.place_names import data_country_name
 from campaign import models as campaign_models
 from campaign.models import Campaign, Commitment
 from pledges import rules
-from pledges.models import Pledge, PledgeCommitment, ProgressReport
+from pledges.models import Pledge, PledgeCommitment
 from pledges.models import ReportVersion as ReportVersion  # re-exported: api.py reads it here
 from pledges.staff.exports import neutralise
 
@@ -114,14 +114,12 @@ def commitments_queryset() -> QuerySet[Commitment]:
 
 
 def reports_queryset() -> QuerySet[ReportVersion]:
-    """The latest submitted version of each report of a public pledge: one query. (A report's
-    ``version`` is the number of its latest version: report_submit moves both together.)"""
+    """The latest published version of each report of a public pledge: one query. A version
+    waiting for the campaign team's review, or sent back for changes, is never public
+    (rules.latest_published_versions)."""
     return (
-        ReportVersion.objects.filter(
-            report__pledge__in=public_pledges(),
-            report__status=ProgressReport.Status.SUBMITTED,
-            number=F("report__version"),
-        )
+        rules.latest_published_versions()
+        .filter(report__pledge__in=public_pledges())
         .select_related("report__period", "report__pledge__campaign", "report__pledge__municipality")
         .order_by("report__period__due", "report__pledge__municipality__name", "report__pledge__campaign__slug", "pk")
     )

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from campaign.models import Campaign
-from campaign.public import opendata
+from campaign.public import opendata, opendata_indicators
 from campaign.public.models import PublicReport, PublicSignatory
 
 if TYPE_CHECKING:
@@ -61,6 +61,28 @@ DATASETS: dict[str, Dataset] = {
         opendata.report_rows,
         opendata.report_record,
     ),
+    # Monitoring (opendata_indicators.py); indicator-values, a long table, is built below.
+    "indicators": (
+        opendata_indicators.indicators_queryset,
+        "commitment__campaign",
+        opendata_indicators.INDICATOR_COLUMNS,
+        opendata_indicators.indicator_rows,
+        opendata_indicators.indicator_record,
+    ),
+    "indicator-targets": (
+        opendata_indicators.targets_queryset,
+        "chosen__pledge__campaign",
+        opendata_indicators.TARGET_COLUMNS,
+        opendata_indicators.target_rows,
+        opendata_indicators.target_record,
+    ),
+    "means": (
+        opendata_indicators.means_queryset,
+        "chosen__pledge__campaign",
+        opendata_indicators.MEANS_COLUMNS,
+        opendata_indicators.means_rows,
+        opendata_indicators.means_record,
+    ),
 }
 
 
@@ -90,8 +112,30 @@ def _response(content: Iterator[bytes], content_type: str, filename: str) -> Str
     return response
 
 
+def _indicator_values(request: HttpRequest, extension: str) -> StreamingHttpResponse:
+    """The long table of values: one row per city, indicator and period (published reports)."""
+    campaign = _campaign(request)
+    now = timezone.now()
+    filename = opendata.dated_filename("indicator-values", extension, campaign, now.date())
+    versions = opendata_indicators.value_versions(campaign)
+    if extension == "csv":
+
+        def rows() -> Iterator[list[Any]]:
+            with translation.override("en"):
+                yield from opendata_indicators.value_rows(opendata_indicators.value_records(versions))
+
+        body = opendata.stream_csv(opendata_indicators.VALUE_COLUMNS, rows())
+        return _response(body, "text/csv; charset=utf-8", filename)
+    with translation.override("en"):
+        records = [json.dumps(r, ensure_ascii=False) for r in opendata_indicators.value_records(versions)]
+    body = opendata.stream_json(len(records), records, generated_at=now)
+    return _response(body, "application/json; charset=utf-8", filename)
+
+
 @require_GET
 def download(request: HttpRequest, dataset: str, extension: str) -> StreamingHttpResponse:
+    if dataset == "indicator-values" and extension in ("csv", "json"):
+        return _indicator_values(request, extension)
     if dataset not in DATASETS or extension not in ("csv", "json"):
         raise Http404
     build_queryset, campaign_path, columns, rows, record = DATASETS[dataset]
@@ -143,6 +187,17 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
         }
         for name, title, description in opendata.DOWNLOAD_DESCRIPTIONS
     ]
+    downloads += [
+        {
+            "name": name,
+            "title": title,
+            "description": description,
+            "csv": reverse("opendata-download", args=[name, "csv"]),
+            "json": reverse("opendata-download", args=[name, "json"]),
+            "columns": opendata_indicators.COLUMNS[name],
+        }
+        for name, title, description in opendata_indicators.DOWNLOAD_DESCRIPTIONS
+    ]
     campaigns = list(opendata.public_campaigns().order_by("-signing_opens", "slug"))
     return render(
         request,
@@ -153,6 +208,6 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
             "example_campaign": campaigns[0].slug if campaigns else "cities-pledge",
             "licence": opendata.licence(),
             "site_url": base,
-            "api_endpoints": opendata.API_ENDPOINTS,
+            "api_endpoints": [*opendata.API_ENDPOINTS, *opendata_indicators.API_ENDPOINTS],
         },
     )

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.geo import continent_of, local_date
@@ -27,7 +26,7 @@ from campaign.public.cache import bump_public_version
 from campaign.public.models import PublicReport, PublicSignatory, SignatoryCommitment, SignatoryReport
 from campaign.writes import after_writes
 from pledges import rules
-from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
+from pledges.models import DelayRequest, Pledge, PledgeCommitment, ProgressReport, ReportVersion
 
 CHUNK = 2000
 UPDATED_FIELDS = [
@@ -79,13 +78,19 @@ def _rows(
         campaign_codes[campaign_id].append(code)
     reports: dict[int, dict[int, tuple[bool, datetime | None]]] = defaultdict(dict)
     for pledge_id, period_id, late, submitted_at in ProgressReport.objects.filter(
-        pledge_id__in=ids, status=ProgressReport.Status.SUBMITTED
+        pledge_id__in=ids,
+        status__in=rules.SUBMITTED_REPORT_STATUSES,  # waiting for review too: lateness is the city's
     ).values_list("pledge_id", "period_id", "is_late", "submitted_at"):
         reports[pledge_id][period_id] = (late, submitted_at)
+    granted: dict[int, dict[int, date]] = defaultdict(dict)  # pledge -> period -> day granted (rules.due_date)
+    for (pledge_id, period_id), day in rules.granted_due_dates(ids).items():
+        granted[pledge_id][period_id] = day
     latest: dict[int, tuple[date, dict[str, str]]] = {}
-    for pledge_id, due, content in ReportVersion.objects.filter(
-        report__pledge_id__in=ids, report__status=ProgressReport.Status.SUBMITTED, number=F("report__version")
-    ).values_list("report__pledge_id", "report__period__due", "content"):
+    for pledge_id, due, content in (
+        rules.latest_published_versions()  # what the reports say: published versions only
+        .filter(report__pledge_id__in=ids)
+        .values_list("report__pledge_id", "report__period__due", "content")
+    ):
         if pledge_id not in latest or due > latest[pledge_id][0]:
             statuses = {
                 str(u["commitment_id"]): u["status"]
@@ -143,6 +148,7 @@ def _rows(
                     today=today,
                     joined=joined,
                     withdrawn=withdrawn,
+                    granted=granted.get(p["pk"]),
                 ),
                 reports_submitted=len(submitted),
                 reports_late=sum(1 for late, _at in submitted.values() if late),
@@ -150,7 +156,7 @@ def _rows(
                 state_changes_at=None
                 if withdrawn
                 else rules.state_changes_at(
-                    due_dates=[due for _pk, due in campaign_due], today=today, joined=joined, time_zone=zone
+                    due_dates=campaign_due, today=today, joined=joined, time_zone=zone, granted=granted.get(p["pk"])
                 ),
             )
         )
@@ -266,6 +272,14 @@ def on_pledge_saved(sender: Any, instance: Pledge, **kwargs: Any) -> None:
 
 def on_pledge_part_saved(sender: Any, instance: PledgeCommitment | ProgressReport, **kwargs: Any) -> None:
     after_writes(refresh_pledges, [instance.pledge_id])
+
+
+def on_delay_request_saved(sender: Any, instance: DelayRequest, **kwargs: Any) -> None:
+    """A granted request for more time moves the pledge's due date (rules.due_date); a
+    request waiting, refused or withdrawn changes nothing the public sees."""
+    if instance.status == DelayRequest.Status.GRANTED:
+        after_writes(refresh_pledges, [instance.pledge_id])
+        bump_public_version()
 
 
 def on_report_version_saved(sender: Any, instance: ReportVersion, **kwargs: Any) -> None:

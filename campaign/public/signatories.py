@@ -29,7 +29,7 @@ from accounts.place_names import (
     region_of,
 )
 from campaign.models import Campaign, Commitment, public_campaigns
-from campaign.public import dashboard
+from campaign.public import dashboard, indicator_charts
 from campaign.public.models import PublicSignatory
 from pledges import rules
 from pledges.display import pledge_display
@@ -50,6 +50,8 @@ def city_profile(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     if not pledges:
         raise Http404
     country = country_label(municipality.country)
+    items = [pledge_display(p) for p in pledges]
+    indicator_charts.add_monitoring(items, municipality)  # indicators and means per commitment
     map_url = reverse("map")
     return render(
         request,
@@ -60,7 +62,7 @@ def city_profile(request: HttpRequest, municipality_slug: str) -> HttpResponse:
             "region": region_of(municipality),
             "place_name": municipality_name_of(municipality),
             "continent": dashboard.continent_name(dashboard.continent_of(municipality.country)),
-            "items": [pledge_display(p) for p in pledges],
+            "items": items,
             "page_url": request.build_absolute_uri(request.path),
             "map_link": f"{map_url}?country={municipality.country}",
         },

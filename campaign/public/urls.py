@@ -24,6 +24,9 @@ from . import (
     api_municipalities,
     campaigns,
     dashboard_views,
+    evidence_views,
+    feeds,
+    follow_views,
     map_views,
     opendata_views,
     signatories,
@@ -39,6 +42,13 @@ embedded_page = finished_response(max_age=60)
 cities_patterns = [
     path("", public_page(signatories.signatory_list), name="list"),
     path("<slug:municipality_slug>/", public_page(signatories.city_profile), name="detail"),
+    path("<slug:municipality_slug>/evidence/<int:file_pk>/", evidence_views.evidence_download, name="evidence"),
+    path(
+        "<slug:municipality_slug>/reports/<int:report_pk>/versions/<int:number>/changes/",
+        public_page(evidence_views.report_changes),
+        name="report_changes",
+    ),
+    path("<slug:municipality_slug>/reports.atom", public_page(feeds.city_reports_feed), name="reports_feed"),
 ]
 
 dashboard_patterns = [
@@ -58,6 +68,7 @@ site_patterns: list[URLPattern | URLResolver] = [
     path("dashboard/", include((dashboard_patterns, "dashboard"))),
     path("open-data/", public_page(opendata_views.open_data_page), name="open_data"),
     path("accessibility/", public_page(accessibility.accessibility_statement), name="accessibility"),
+    path("follow/", include((follow_views.urlpatterns, "follow"))),
 ]
 
 router = SimpleRouter()
@@ -65,6 +76,10 @@ router.register("signatories", api.SignatoryViewSet, basename="api-signatory")
 router.register("campaigns", api.CampaignViewSet, basename="api-campaign")
 router.register("commitments", api.CommitmentViewSet, basename="api-commitment")
 router.register("reports", api.ReportViewSet, basename="api-report")
+router.register("indicators", api.IndicatorViewSet, basename="api-indicator")
+router.register("indicator-values", api.IndicatorValueViewSet, basename="api-indicator-value")
+router.register("indicator-targets", api.IndicatorTargetViewSet, basename="api-indicator-target")
+router.register("means", api.MeansViewSet, basename="api-means")
 
 # The API's answers are finished pages too, one per kind asked for (JSON, or the browsable
 # HTML): a launch day's readers cost no query once warm. The rate limit goes in front of
@@ -120,7 +135,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="map_signatories_geojson",
     ),
     re_path(
-        r"^data/(?P<dataset>signatories|commitments|reports)\.(?P<extension>csv|json)$",
+        r"^data/(?P<dataset>signatories|commitments|reports|indicators|indicator-values|indicator-targets|means)"
+        r"\.(?P<extension>csv|json)$",
         api_manners.rate_limited(opendata_views.download),
         name="opendata-download",
     ),

@@ -1,7 +1,8 @@
 """A private iCalendar feed of a pledge's reporting dates, for the officials' calendar apps.
 
 - `/calendar/<token>.ics` (no language prefix: calendar apps fetch it): one all-day event per
-  reporting period's due date and one for the day it opens, in the language most of the
+  reporting period's due date (for this pledge: a day granted on a request for more time
+  moves it, pledges/rules.py due_date) and one for the day it opens, in the language most of the
   city's officials prefer, with a link to the report page. Anyone with the address can read
   it, so the token is long and random, and the officials can replace it.
 - `/<lang>/reports/calendar/<pledge_pk>/`: the officials of the city see the address and can
@@ -78,6 +79,7 @@ def build_calendar(pledge: Pledge, *, language: str | None = None, now: datetime
         calendar.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT12H")
         joined = rules.joined_on(pledge.verified_at, pledge.municipality.time_zone)
+        granted = rules.granted_due_dates([pledge.pk])
         for period in ReportingPeriod.objects.filter(campaign_id=pledge.campaign_id).order_by("opens", "pk"):
             if joined and not rules.owes(period.due, joined):
                 continue  # not owed; before verification, every period shows, to prepare
@@ -86,7 +88,11 @@ def build_calendar(pledge: Pledge, *, language: str | None = None, now: datetime
             texts = {"municipality": municipality, "period": label}
             for what, day, summary in (
                 ("opens", period.opens, _("Reporting opens: %(municipality)s, %(period)s") % texts),
-                ("due", period.due, _("Progress report due: %(municipality)s, %(period)s") % texts),
+                (
+                    "due",
+                    rules.due_date(period.due, granted.get((pledge.pk, period.pk))),
+                    _("Progress report due: %(municipality)s, %(period)s") % texts,
+                ),
             ):
                 event = Event()
                 event.add("uid", _uid(pledge, period, what))

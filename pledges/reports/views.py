@@ -14,7 +14,7 @@ from accounts.access import approved_municipality_ids, verified_email_required
 from accounts.geo import local_today
 from campaign.models import Commitment
 from campaign.writes import write_batch
-from pledges import services
+from pledges import rules, services
 from pledges.access import access_period_of_pledge, access_pledge_as_official, access_report_version
 from pledges.models import Pledge, ProgressReport, ProgressUpdate
 from pledges.queries import pledge_period_rows
@@ -55,10 +55,12 @@ def _report_context(pledge, period, report):
     today = local_today(pledge.municipality)
     deadline = services.report_correction_deadline(period)
     submitted = report.status == ProgressReport.Status.SUBMITTED
+    due = rules.pledge_due_date(pledge.pk, period)  # a granted request for more time moves it
     return {
         "pledge": pledge,
         "period": period,
-        "period_state": period.status_on(today),
+        "due": due,
+        "period_state": rules.period_status(opens=period.opens, due=due, today=today),
         "report": report,
         "is_submitted": submitted,
         "read_only": submitted and today > deadline,

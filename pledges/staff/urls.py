@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from pledges.staff import delays as staff_delays
+from pledges.staff import review as staff_review
 from pledges.staff import views as staff_views
 
 app_name = "staff"
@@ -28,6 +30,13 @@ urlpatterns = [
     path("pledges/<int:pk>/", staff_views.pledge_detail, name="pledge_detail"),
     path("pledges/<int:pk>/reject/", staff_views.pledge_reject, name="pledge_reject"),
     path("overdue/", staff_views.overdue, name="overdue"),
+    path("more-time/", staff_delays.delay_requests, name="delay_requests"),
+    path("more-time/<int:pk>/grant/", staff_delays.delay_grant, name="delay_grant"),
+    path("more-time/<int:pk>/refuse/", staff_delays.delay_refuse, name="delay_refuse"),
+    path("reviews/", staff_review.report_reviews, name="report_reviews"),
+    path("reviews/<int:pk>/", staff_review.report_review, name="report_review"),
+    path("reviews/<int:pk>/publish/", staff_review.report_review_publish, name="report_review_publish"),
+    path("reviews/<int:pk>/ask-changes/", staff_review.report_review_ask_changes, name="report_review_ask_changes"),
     path("export/<slug:slug>/pledges.csv", staff_views.export_pledges, name="export_pledges"),
     path("export/<slug:slug>/reports.csv", staff_views.export_reports, name="export_reports"),
 ]

@@ -142,6 +142,8 @@ MATRIX = [
     ("cities:list",                      "GET",  200,      200,      200,      200,      200,      200,      200),
     ("cities:detail[A]",                 "GET",  200,      200,      200,      200,      200,      200,      200),
     ("cities:detail[B-draft-only]",      "GET",  404,      404,      404,      404,      404,      404,      404),
+    ("cities:reports_feed[A]",           "GET",  200,      200,      200,      200,      200,      200,      200),
+    ("cities:reports_feed[B-draft-only]", "GET", 404,      404,      404,      404,      404,      404,      404),
     # staff work queue: campaign admins only
     ("staff:dashboard",                  "GET",  LOGIN,    VERIFY,   403,      403,      200,      200,      MFA),
     ("staff:memberships",                "GET",  LOGIN,    VERIFY,   403,      403,      200,      200,      MFA),
@@ -634,6 +636,10 @@ CASES = {
     "cities:list": Case("cities:list"),
     "cities:detail[A]": Case("cities:detail", kwargs=lambda w: {"municipality_slug": w.city_a.slug}),
     "cities:detail[B-draft-only]": Case("cities:detail", kwargs=lambda w: {"municipality_slug": w.city_b.slug}),
+    "cities:reports_feed[A]": Case("cities:reports_feed", kwargs=lambda w: {"municipality_slug": w.city_a.slug}),
+    "cities:reports_feed[B-draft-only]": Case(
+        "cities:reports_feed", kwargs=lambda w: {"municipality_slug": w.city_b.slug}
+    ),
     "staff:dashboard": Case("staff:dashboard"),
     "staff:memberships": Case("staff:memberships"),
     "staff:memberships_approve[applicant]": Case(
@@ -766,7 +772,7 @@ def test_every_view_of_the_features_is_in_the_table():
     """A new URL in one of these namespaces must get its row before it ships."""
     from django.urls import get_resolver
 
-    namespaces = ("accounts", "pledges", "reports", "calendar", "cities", "staff", "announcements")
+    namespaces = ("accounts", "pledges", "reports", "calendar", "cities", "staff", "announcements", "monitoring")
     names = set()
 
     def walk(patterns, namespace=None):
@@ -778,9 +784,25 @@ def test_every_view_of_the_features_is_in_the_table():
 
     walk(get_resolver().url_patterns)
     assert len(names) > 30
-    covered = {CASES[case_id].url_name for case_id, *_rest in MATRIX}
+    covered = {CASES[case_id].url_name for case_id, *_rest in MATRIX} | views_of_feature_tables()
     assert names - covered == set()
     assert set(CASES) == {case_id for case_id, *_rest in MATRIX}
+
+
+def views_of_feature_tables() -> set[str]:
+    """The views whose rows live in a feature's own table, with the same seven actors (each
+    table checks there that it covers all its feature's views)."""
+    from tests.monitoring import test_monitoring_permissions as monitoring
+    from tests.pledges import test_delay_permissions as delays
+    from tests.pledges import test_report_upload_permissions as uploads
+    from tests.pledges import test_review_permissions as reviews
+
+    return (
+        {url_name for url_name, *_rest in delays.CASES.values()}
+        | {case_id.partition("[")[0] for case_id, *_rest in uploads.MATRIX}
+        | {reviews.CASES[case_id].url_name for case_id, *_rest in reviews.MATRIX}
+        | {monitoring.CASES[case_id].url_name for case_id, *_rest in monitoring.MATRIX}
+    )
 
 
 @pytest.mark.parametrize("case_id,method,actor,expected", _params())

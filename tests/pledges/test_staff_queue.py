@@ -120,7 +120,14 @@ def test_dashboard_counts_each_queue(client, staff_admin, submitted_pledge_a, ci
     client.force_login(staff_admin)
     response = client.get(reverse("staff:dashboard"))
     assert response.status_code == 200
-    assert response.context["counts"] == {"memberships": 2, "municipality_requests": 1, "pledges": 1, "overdue": 0}
+    assert response.context["counts"] == {
+        "memberships": 2,
+        "municipality_requests": 1,
+        "pledges": 1,
+        "overdue": 0,
+        "delays": 0,
+        "reviews": 0,
+    }
     html = response.content.decode()
     assert 'data-count="memberships">2<' in html
     assert 'data-count="municipality_requests">1<' in html

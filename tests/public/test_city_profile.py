@@ -215,7 +215,11 @@ def test_fixed_number_of_queries_whatever_the_number_of_reports(
             r = ProgressReport.objects.create(pledge=verified_pledge_a, period=period, status="submitted", version=2)
             for number in (1, 2):
                 ReportVersion.objects.create(
-                    report=r, number=number, submitted_at=verified_pledge_a.verified_at, content={"updates": []}
+                    report=r,
+                    number=number,
+                    submitted_at=verified_pledge_a.verified_at,
+                    published_at=verified_pledge_a.verified_at,
+                    content={"updates": []},
                 )
 
     add_reports([2001])

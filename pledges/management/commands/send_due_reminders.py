@@ -74,7 +74,7 @@ class Command(BaseCommand):
             local = item.moment.strftime("%Y-%m-%d %H:%M %Z")
             self.stdout.write(
                 f"due       {item.kind:12} {item.pledge.municipality.name} · {item.period.label} "
-                f"(due {item.period.due:%Y-%m-%d}) → {item.recipient_email}  since {local}"
+                f"(due {item.due or item.period.due:%Y-%m-%d}) → {item.recipient_email}  since {local}"
             )
         self.stdout.write(self.style.SUCCESS(f"Dry run: {len(due)} reminders due; nothing was claimed or sent."))
         if digest:

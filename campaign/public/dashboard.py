@@ -1,7 +1,8 @@
 """The public dashboard's numbers: pure read functions, a fixed number of queries.
 
 ``dashboard_data(campaign)`` reads everything the dashboard shows for one campaign from the
-read model (models.PublicSignatory, SignatoryCommitment, SignatoryReport) in seven queries, whatever the
+read model (models.PublicSignatory, SignatoryCommitment, SignatoryReport) and the grants of more time
+(pledges.rules.granted_due_dates) in eight queries (two more when a city was granted more time), whatever the
 number of signatories, each adding up in the database (groups of a country, a day, a time
 zone, a commitment), and returns plain Python data (lists, dicts, ints, strings) that can
 be cached. Commitment titles are read in the active
@@ -186,6 +187,27 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
     ):
         reported[(period_id, zone, owed)][LATE if late else ON_TIME] += n
     today_in = {zone: local_date(now, zone) for zone in owing}
+    # A city granted more time for a period is awaited, not missing, until its granted day
+    # (pledges.rules.due_date), as its reporting state says.
+    granted = rules.granted_due_dates(signatories.values("pledge_id"))
+    granted_open: Counter[int] = Counter()
+    if granted:
+        reported_pairs = set(SignatoryReport.objects.filter(campaign=campaign).values_list("signatory_id", "period_id"))
+        places_of = {
+            pledge_id: (zone, joined)
+            for pledge_id, zone, joined in signatories.filter(pledge_id__in={pk for pk, _ in granted}).values_list(
+                "pledge_id", "time_zone", "joined_on"
+            )
+        }
+        due_of = {p.pk: p.due for p in periods}
+        for (pledge_id, period_id), day in granted.items():
+            zone, joined = places_of.get(pledge_id, (None, None))
+            period_due = due_of.get(period_id)
+            if zone is None or period_due is None or (pledge_id, period_id) in reported_pairs:
+                continue
+            city_today = today_in.get(zone) or local_date(now, zone)
+            if rules.owes(period_due, joined) and period_due < city_today <= rules.due_date(period_due, day):
+                granted_open[period_id] += 1
     reporting_rows = []
     for period in periods:
         counts = dict.fromkeys(REPORTING_STATES, 0)
@@ -200,6 +222,8 @@ def dashboard_data(campaign: Campaign, *, now: datetime | None = None) -> dict[s
             counts[ON_TIME] += found[ON_TIME] + early[ON_TIME]
             counts[LATE] += found[LATE] + early[LATE]
             counts[MISSING if period.due < city_today else AWAITED] += owe[period.pk] - found[ON_TIME] - found[LATE]
+        counts[MISSING] -= granted_open[period.pk]
+        counts[AWAITED] += granted_open[period.pk]
         if opened or period.status_on(today) != "upcoming":
             reporting_rows.append(
                 {

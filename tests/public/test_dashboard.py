@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from campaign.models import ReportingPeriod
 from campaign.public import dashboard
+from pledges.models import DelayRequest
 from tests.builders import bulk_world
 from tests.builders import pledge_for_city as pledge
 from tests.builders import report_content as content
@@ -146,6 +148,22 @@ def test_signatures_over_time_cumulative_by_month(client, world):
     assert list(rows.values())[-1] == ["0", "3"]
 
 
+def test_a_city_granted_more_time_is_awaited_not_missing_until_its_new_date(client, world):
+    gamma = world["pledges"][2]
+    second = ReportingPeriod.objects.get(campaign=world["campaign"], label_en="Second")
+    DelayRequest.objects.create(
+        pledge=gamma,
+        period=second,
+        requested_due=TODAY + timedelta(days=20),
+        reason="The council meets later.",
+        status=DelayRequest.Status.GRANTED,
+        decided_at=timezone.now(),
+    )
+    rows = chart_rows(get(client), "reporting")
+    assert rows["Second"][1:] == ["2", "67%", "0", "0%", "0", "0%", "1", "33%"]  # awaited, no longer missing
+    assert rows["First"][5] == "1"  # the grant was for the second period only
+
+
 def test_a_city_that_joined_after_a_due_date_does_not_owe_that_report(client, world):
     campaign = world["campaign"]
     late_joiner = pledge(campaign, MunicipalityFactory(name="Newtown", country="BE", population=None))
@@ -257,11 +275,11 @@ def test_fixed_number_of_queries(client, db, n, django_assert_max_num_queries):
 
 
 @pytest.mark.parametrize("n", [10, 1000])
-def test_dashboard_data_runs_seven_queries(db, n):
+def test_dashboard_data_runs_eight_queries(db, n):
     campaign = bulk_world(n)
     with CaptureQueriesContext(connection) as queries:
         data = dashboard.dashboard_data(campaign)
-    assert len(queries) == 7  # the database adds up; Python walks groups, not signatories
+    assert len(queries) == 8  # the database adds up; Python walks groups, not signatories
     assert data["signatories"] == n
     assert sum(data["reporting"][0]["counts"].values()) == n
 

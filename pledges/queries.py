@@ -105,7 +105,7 @@ def pledge_period_rows(pledge: Pledge) -> list[PeriodRow]:
                 period=period,
                 state=rules.period_status(opens=period.opens, due=due, today=today),
                 report=reports.get(period.pk),
-                correction_deadline=report_correction_deadline(period),
+                correction_deadline=report_correction_deadline(period, due=due),
                 today=today,
                 owed=joined is None or rules.owes(period.due, joined),
                 due=due,

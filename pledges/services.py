@@ -346,8 +346,10 @@ def record_document_download(*, actor: User, pledge: Pledge) -> None:
 # --- reporting ----------------------------------------------------------------------------
 
 
-def report_correction_deadline(period: ReportingPeriod) -> date:
-    return period.due + timedelta(days=REPORT_CORRECTION_DAYS)
+def report_correction_deadline(period: ReportingPeriod, *, due: date | None = None) -> date:
+    """The last day a submitted report can be corrected: REPORT_CORRECTION_DAYS after the day
+    it is due for the pledge (``due``, rules.due_date: more time granted moves it too)."""
+    return (due or period.due) + timedelta(days=REPORT_CORRECTION_DAYS)
 
 
 def _check_report_may_open(actor: User, pledge: Pledge, period: ReportingPeriod) -> None:
@@ -404,7 +406,7 @@ def ordered_updates(report: ProgressReport) -> QuerySet[ProgressUpdate]:
 
 def _report_editable(report: ProgressReport) -> None:
     if report.status == ProgressReport.Status.SUBMITTED:
-        deadline = report_correction_deadline(report.period)
+        deadline = report_correction_deadline(report.period, due=rules.pledge_due_date(report.pledge_id, report.period))
         if local_today(report.pledge.municipality) > deadline:
             raise ValidationError(_("This period is closed: its report can no longer be corrected."))
 

@@ -31,7 +31,7 @@ from accounts.geo import local_today
 from accounts.models import User
 from campaign.models import ReportingPeriod
 from campaign.writes import write_batch
-from pledges import services
+from pledges import rules, services
 from pledges.models import Pledge, PledgeEvent, ProgressReport, ReportUpload
 from pledges.reports import spreadsheet
 
@@ -61,7 +61,7 @@ def report_is_closed(report: ProgressReport) -> bool:
     """A submitted report past its correction deadline: read only."""
     return report.status == ProgressReport.Status.SUBMITTED and local_today(
         report.pledge.municipality
-    ) > services.report_correction_deadline(report.period)
+    ) > services.report_correction_deadline(report.period, due=rules.pledge_due_date(report.pledge_id, report.period))
 
 
 def upload_receive(

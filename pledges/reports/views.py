@@ -53,9 +53,9 @@ def report_index(request, pledge_pk):
 
 def _report_context(pledge, period, report):
     today = local_today(pledge.municipality)
-    deadline = services.report_correction_deadline(period)
-    submitted = report.status == ProgressReport.Status.SUBMITTED
     due = rules.pledge_due_date(pledge.pk, period)  # a granted request for more time moves it
+    deadline = services.report_correction_deadline(period, due=due)
+    submitted = report.status == ProgressReport.Status.SUBMITTED
     return {
         "pledge": pledge,
         "period": period,

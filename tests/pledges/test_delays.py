@@ -306,6 +306,19 @@ def test_a_report_submitted_before_the_new_date_is_not_late(verified_pledge_a, c
     assert PublicSignatory.objects.get(pledge=verified_pledge_a).reports_late == 0
 
 
+def test_the_correction_window_follows_the_granted_date(verified_pledge_a, current_period, official_a, staff_admin):
+    delays.delay_grant(actor=staff_admin, delay=ask(official_a, verified_pledge_a, current_period, 90))
+    window = services.REPORT_CORRECTION_DAYS
+    with on(current_period.due + timedelta(days=80)):
+        report = submit_report(official_a, verified_pledge_a, current_period)
+    # past the period's own correction deadline, within the one of the granted date
+    with on(current_period.due + timedelta(days=90 + window)):
+        services.report_submit(actor=official_a, report=report)
+    assert report.versions.count() == 2
+    with on(current_period.due + timedelta(days=91 + window)), pytest.raises(ValidationError):
+        services.report_submit(actor=official_a, report=report)
+
+
 def test_a_report_after_the_new_date_is_late(verified_pledge_a, current_period, official_a, staff_admin):
     delays.delay_grant(actor=staff_admin, delay=ask(official_a, verified_pledge_a, current_period, 30))
     with on(current_period.due + timedelta(days=31)):

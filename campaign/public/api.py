@@ -938,12 +938,11 @@ class IndicatorValueViewSet(OpenDataViewMixin, viewsets.GenericViewSet[opendata.
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         wanted = filterset.form.cleaned_data
-        records = list(
-            opendata_indicators.value_records(
-                filterset.qs, indicator_id=wanted.get("indicator"), commitment=wanted.get("commitment")
-            )
+        # counted in full, but only the page's records are built (the versions it covers)
+        records = opendata_indicators.ValueRecords(
+            filterset.qs, indicator_id=wanted.get("indicator"), commitment=wanted.get("commitment")
         )
-        page = self.paginate_queryset(records)  # a list pages as a queryset does
+        page = self.paginate_queryset(records)  # a sequence pages as a queryset does
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

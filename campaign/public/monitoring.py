@@ -26,12 +26,11 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache as django_cache
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -67,6 +66,18 @@ class _Place:
     country: str
 
 
+class _Target(NamedTuple):
+    """What progress.on_track reads of an IndicatorTarget (and the currency of an amount),
+    read as values: a light stand-in, not a model instance."""
+
+    indicator: Indicator
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    target_value: Decimal | None
+    target_date: date | None
+    currency: str
+
+
 def _support_of(means: Any) -> set[str]:
     kinds = means.get("support_needed") if isinstance(means, dict) else None
     return {k for k in kinds or [] if k in SUPPORT_KINDS}
@@ -85,47 +96,66 @@ def monitoring_data(campaign: Campaign, *, now: datetime | None = None) -> dict[
     )
     by_pk = {i.pk: i for i in indicators}
 
-    # 2. the latest published version of each report of the signatories, with their country
-    versions = list(
-        progress.latest_published_versions(signatories).annotate(country=F("report__pledge__municipality__country"))
-    )
-    series = progress.series_by_indicator(versions)
+    # 2. the latest published version of each report of the signatories, with their country:
+    # as plain rows, and of the content only its updates (where the values are)
     country_of: dict[int, str] = {}
-    for version in versions:
-        country_of[version.report.pledge_id] = getattr(version, "country", "") or ""
-
-    # 3. the signatories' baselines and targets of the campaign's indicators
-    targets: dict[tuple[int, int], IndicatorTarget] = {}
-    for found in IndicatorTarget.objects.filter(chosen__pledge__in=signatories, indicator__in=indicators).annotate(
-        pledge_id=F("chosen__pledge_id")
+    rows: list[tuple[int, int, date, Any]] = []
+    for pledge_id, period_id, due, updates, country in progress.latest_published_versions(signatories).values_list(
+        "report__pledge_id",
+        "report__period_id",
+        "report__period__due",
+        "content__updates",
+        "report__pledge__municipality__country",
     ):
-        found.indicator = by_pk[found.indicator_id]
-        targets[(found.pledge_id, found.indicator_id)] = found
+        country_of[pledge_id] = country or ""
+        rows.append((pledge_id, period_id, due, updates))
+    # the last value of each city on each indicator, by indicator (in the order of the series)
+    latest_of: dict[int, list[tuple[int, progress.Point]]] = defaultdict(list)
+    for (pledge_id, indicator_id), point in progress.latest_points(rows).items():
+        if indicator_id in by_pk:
+            latest_of[indicator_id].append((pledge_id, point))
+
+    # 3. the signatories' baselines and targets of the campaign's indicators, as values
+    targets: dict[tuple[int, int], tuple[Any, ...]] = {
+        (row[0], row[1]): row
+        for row in IndicatorTarget.objects.filter(chosen__pledge__in=signatories, indicator__in=indicators).values_list(
+            "chosen__pledge_id", "indicator_id", *_Target._fields[1:]
+        )
+    }
 
     # 4. the support the signatories need: their current means (pledges.monitoring.progress
-    # says why the means are read live)
+    # says why the means are read live). Means that ask for no support count nowhere: not read.
     support: dict[int, set[str]] = defaultdict(set)
-    for pledge_id, country, needed in MeansOfImplementation.objects.filter(chosen__pledge__in=signatories).values_list(
-        "chosen__pledge_id", "chosen__pledge__municipality__country", "support_needed"
+    for pledge_id, country, needed in (
+        MeansOfImplementation.objects.filter(chosen__pledge__in=signatories)
+        .exclude(support_needed=[])
+        .values_list("chosen__pledge_id", "chosen__pledge__municipality__country", "support_needed")
     ):
         country_of.setdefault(pledge_id, country or "")
         support[pledge_id] |= _support_of({"support_needed": needed})
 
+    currency_of_country: dict[str, str] = {}
     indicator_rows = []
     for indicator in indicators:
         latest: dict[int, Decimal] = {}
         track: Counter[str] = Counter()
         currency_totals: dict[str, Decimal] = defaultdict(Decimal)
-        for (pledge_id, indicator_id), points in series.items():
-            if indicator_id != indicator.pk or not points:
-                continue
-            value = points[-1].value
+        indicator_id = indicator.pk
+        is_amount = indicator.kind == Indicator.Kind.AMOUNT
+        for pledge_id, point in latest_of.get(indicator_id, ()):
+            value = point.value
             latest[pledge_id] = value
-            target = targets.get((pledge_id, indicator.pk))
-            state = progress.on_track(target, points, today)
+            found = targets.get((pledge_id, indicator_id))
+            target = _Target(indicator, *found[2:]) if found else None
+            state = progress.on_track(target, (point,), today)
             track[NOT_KNOWN if state is None else ON_TRACK if state else NOT_ON_TRACK] += 1
-            if indicator.kind == Indicator.Kind.AMOUNT:
-                currency = (target.currency if target else "") or currency_of(_Place(country_of.get(pledge_id, "")))
+            if is_amount:
+                currency = target.currency if target else ""
+                if not currency:
+                    country = country_of.get(pledge_id, "")
+                    if country not in currency_of_country:
+                        currency_of_country[country] = currency_of(_Place(country))
+                    currency = currency_of_country[country]
                 currency_totals[currency.upper()] += value
         values = list(latest.values())
         figure = FIGURE_OF_KIND.get(indicator.kind, SUM)
@@ -148,7 +178,7 @@ def monitoring_data(campaign: Campaign, *, now: datetime | None = None) -> dict[
                 row["value"] = Decimal(statistics.median(values))
             elif figure == SHARE_YES:
                 row["value"] = Decimal(100 * sum(1 for v in values if v == 1)) / len(values)
-            elif indicator.kind != Indicator.Kind.AMOUNT:
+            elif not is_amount:
                 row["value"] = sum(values, Decimal(0))
         known = row["counts"][ON_TRACK] + row["counts"][NOT_ON_TRACK]
         row["known"] = known

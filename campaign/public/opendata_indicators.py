@@ -23,14 +23,16 @@ the decimal mark and no trailing zeros ("1234.5"), as strings in JSON so that no
 
 Queries: the catalogue, means and targets are one query per page or per chunk (select_related);
 the values are three queries whatever their number (the versions, the catalogue, the targets'
-currencies).
+currencies). The API's pages of values (``ValueRecords``) count every value but build the
+records of the page only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -347,6 +349,77 @@ def value_versions(campaign: Campaign | None = None) -> QuerySet[ReportVersion]:
     )
 
 
+class _ValueReader:
+    """What the values of the versions are read with: the public catalogue and the targets'
+    currencies (two queries, when made), and the filters on the values themselves."""
+
+    def __init__(self, *, indicator_id: int | None = None, commitment: str | None = None) -> None:
+        self.catalogue = {
+            i["pk"]: i for i in indicators_queryset().values("pk", "code", "kind", "unit", "commitment__code")
+        }
+        self.currencies = {
+            (pledge_id, ind): currency
+            for pledge_id, ind, currency in IndicatorTarget.objects.filter(chosen__pledge__in=opendata.public_pledges())
+            .exclude(currency="")
+            .values_list("chosen__pledge_id", "indicator_id", "currency")
+        }
+        self.indicator_id = indicator_id
+        self.wanted_code = (commitment or "").strip().upper() or None
+
+    def entries(self, v: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str, int, str, Mapping[str, Any]]]:
+        """(update, commitment code, indicator id, value, catalogue entry) of each value of one
+        version (a ``VERSION_VALUES`` row) that is a record: the one rule of which are."""
+        for update in (v["content"] or {}).get("updates") or []:
+            code = str(update.get("code") or "")
+            if self.wanted_code is not None and code.upper() != self.wanted_code:
+                continue
+            for entry in update.get("indicators") or []:
+                ind = entry.get("indicator_id") if isinstance(entry, dict) else None
+                value = plain_number(entry.get("value")) if isinstance(entry, dict) else None
+                if not isinstance(ind, int) or value is None:
+                    continue
+                if self.indicator_id is not None and ind != self.indicator_id:
+                    continue
+                known = self.catalogue.get(ind)
+                if known is None:  # no longer in the public catalogue (a city's own, removed)
+                    continue
+                yield update, code, ind, value, known
+
+    def records(self, v: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """The records of one version's values, in order."""
+        municipality: dict[str, Any] | None = None
+        pledge_id = v["report__pledge_id"]
+        for update, code, ind, value, known in self.entries(v):
+            means = update.get("means") if isinstance(update.get("means"), dict) else {}
+            if municipality is None:
+                municipality = _municipality_of(v, "report__pledge__municipality__")
+            kind = known["kind"]
+            currency = (
+                self.currencies.get((pledge_id, ind))
+                or str((means or {}).get("budget_currency") or "")
+                or currency_of_country(municipality["country"])
+            )
+            yield {
+                "campaign": v["report__pledge__campaign__slug"],
+                "pledge": pledge_id,
+                "municipality": municipality,
+                "commitment": code,
+                "commitment_id": update.get("commitment_id"),
+                "indicator_id": ind,
+                "indicator": known["code"],
+                "kind": kind,
+                "period": {
+                    "id": v["report__period_id"],
+                    "label": str(v["report__period__label"] or ""),
+                    "due": opendata._iso(v["report__period__due"]),
+                },
+                "value": value,
+                "unit": unit_of(kind, str(known["unit"] or ""), currency),
+                "report": v["report_id"],
+                "version": v["number"],
+            }
+
+
 def value_records(
     versions: QuerySet[ReportVersion],
     *,
@@ -357,60 +430,64 @@ def value_records(
     three queries whatever their number (the versions are read in chunks, as values). A
     value whose indicator is no longer in the public catalogue (a city's own, since removed)
     is left out: every value's indicator_id is found in indicators.csv."""
-    catalogue = {i["pk"]: i for i in indicators_queryset().values("pk", "code", "kind", "unit", "commitment__code")}
-    currencies = {
-        (pledge_id, ind): currency
-        for pledge_id, ind, currency in IndicatorTarget.objects.filter(chosen__pledge__in=opendata.public_pledges())
-        .exclude(currency="")
-        .values_list("chosen__pledge_id", "indicator_id", "currency")
-    }
-    wanted_code = (commitment or "").strip().upper() or None
-    prefix = "report__pledge__municipality__"
+    reader = _ValueReader(indicator_id=indicator_id, commitment=commitment)
     for v in versions.values(*VERSION_VALUES).iterator(chunk_size=2000):
-        municipality: dict[str, Any] | None = None
-        pledge_id = v["report__pledge_id"]
-        for update in (v["content"] or {}).get("updates") or []:
-            code = str(update.get("code") or "")
-            if wanted_code is not None and code.upper() != wanted_code:
-                continue
-            means = update.get("means") if isinstance(update.get("means"), dict) else {}
-            for entry in update.get("indicators") or []:
-                ind = entry.get("indicator_id") if isinstance(entry, dict) else None
-                value = plain_number(entry.get("value")) if isinstance(entry, dict) else None
-                if not isinstance(ind, int) or value is None:
-                    continue
-                if indicator_id is not None and ind != indicator_id:
-                    continue
-                known = catalogue.get(ind)
-                if known is None:  # no longer in the public catalogue (a city's own, removed)
-                    continue
-                if municipality is None:
-                    municipality = _municipality_of(v, prefix)
-                kind = known["kind"]
-                currency = (
-                    currencies.get((pledge_id, ind))
-                    or str((means or {}).get("budget_currency") or "")
-                    or currency_of_country(municipality["country"])
-                )
-                yield {
-                    "campaign": v["report__pledge__campaign__slug"],
-                    "pledge": pledge_id,
-                    "municipality": municipality,
-                    "commitment": code,
-                    "commitment_id": update.get("commitment_id"),
-                    "indicator_id": ind,
-                    "indicator": known["code"],
-                    "kind": kind,
-                    "period": {
-                        "id": v["report__period_id"],
-                        "label": str(v["report__period__label"] or ""),
-                        "due": opendata._iso(v["report__period__due"]),
-                    },
-                    "value": value,
-                    "unit": unit_of(kind, str(known["unit"] or ""), currency),
-                    "report": v["report_id"],
-                    "version": v["number"],
-                }
+        yield from reader.records(v)
+
+
+class ValueRecords(Sequence[dict[str, Any]]):
+    """The records of ``value_records``, in the same order, as a sequence a paginator can
+    count and slice without building them all: the same three queries, made at once; every
+    version's values are counted, and records are built only for the slice asked for (the
+    versions it covers). For the API's pages."""
+
+    def __init__(
+        self, versions: QuerySet[ReportVersion], *, indicator_id: int | None = None, commitment: str | None = None
+    ) -> None:
+        self._reader = _ValueReader(indicator_id=indicator_id, commitment=commitment)
+        self._versions: list[tuple[int, dict[str, Any]]] = []  # (index of its first record, row)
+        count = 0
+        for v in versions.values(*VERSION_VALUES).iterator(chunk_size=2000):
+            n = sum(1 for _ in self._reader.entries(v))
+            if n:
+                self._versions.append((count, v))
+                count += n
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, int):
+            position = index + self._count if index < 0 else index
+            if not 0 <= position < self._count:
+                raise IndexError(index)
+            return self[position : position + 1][0]
+        start, stop, step = index.indices(self._count)
+        if step != 1:
+            return list(self)[index]
+        found: list[dict[str, Any]] = []
+        if start >= stop:
+            return found
+        # the version holding record ``start``: the last one whose first record is at or before it
+        first = bisect_right([offset for offset, _v in self._versions], start) - 1
+        for offset, v in self._versions[first:]:
+            if offset >= stop:
+                break
+            for position, record in enumerate(self._reader.records(v), offset):
+                if position >= stop:
+                    break
+                if position >= start:
+                    found.append(record)
+        return found
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for _offset, v in self._versions:
+            yield from self._reader.records(v)
 
 
 class _Place:

@@ -14,25 +14,27 @@ What the public sees of an indicator comes from two places only:
   dashboard, the API and the downloads.
 
 ``series_by_indicator`` turns the versions into one series per pledge and indicator (the
-period's label, its due date and the value, oldest first); ``on_track`` says whether the
-latest value is where it should be. The city profile (campaign/public/indicator_charts.py),
-the dashboard (campaign/public/monitoring.py) and the demo data all ask here.
+period's label, its due date and the value, oldest first); ``latest_points`` gives only the
+last point of each, from plain rows (for the figures that add cities up, such as the
+dashboard's); ``on_track`` says whether the latest value is where it should be. The city
+profile (campaign/public/indicator_charts.py), the dashboard (campaign/public/monitoring.py)
+and the demo data all ask here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 
 from pledges import rules
 from pledges.models import Pledge, ReportVersion
 
-from .models import Indicator, IndicatorTarget
+from .models import Indicator
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,22 @@ class Point:
     label: str
     due: date
     value: Decimal
+
+
+class Target(Protocol):
+    """What the rules read of a baseline and target: an ``IndicatorTarget``, or a light
+    stand-in with the same attributes (campaign/public/monitoring.py reads them as values)."""
+
+    @property
+    def indicator(self) -> Indicator: ...
+    @property
+    def baseline_value(self) -> Decimal | None: ...
+    @property
+    def baseline_year(self) -> int | None: ...
+    @property
+    def target_value(self) -> Decimal | None: ...
+    @property
+    def target_date(self) -> date | None: ...
 
 
 def latest_published_versions(pledges: QuerySet[Pledge] | Iterable[int]) -> QuerySet[ReportVersion]:
@@ -68,6 +86,18 @@ def _decimal(text: Any) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+def _values_of(updates: Any) -> Iterator[tuple[int, Decimal]]:
+    """(indicator id, value) of the values in a version's ``content["updates"]``; a value
+    that is not a number is left out."""
+    for update in updates or []:
+        for entry in update.get("indicators") or []:
+            value = _decimal(entry.get("value"))
+            indicator_id = entry.get("indicator_id")
+            if value is None or not isinstance(indicator_id, int):
+                continue
+            yield indicator_id, value
+
+
 def series_by_indicator(versions: Iterable[ReportVersion]) -> dict[tuple[int, int], list[Point]]:
     """(pledge id, indicator id) → the indicator's values over the periods, oldest first,
     from these versions' content (one version per report: ``latest_published_versions``).
@@ -76,15 +106,27 @@ def series_by_indicator(versions: Iterable[ReportVersion]) -> dict[tuple[int, in
     for version in versions:
         report = version.report
         period = report.period
-        for update in (version.content or {}).get("updates") or []:
-            for entry in update.get("indicators") or []:
-                value = _decimal(entry.get("value"))
-                indicator_id = entry.get("indicator_id")
-                if value is None or not isinstance(indicator_id, int):
-                    continue
-                points = found.setdefault((report.pledge_id, indicator_id), {})
-                points[period.pk] = Point(period.pk, str(period.label), period.due, value)
+        for indicator_id, value in _values_of((version.content or {}).get("updates")):
+            points = found.setdefault((report.pledge_id, indicator_id), {})
+            points[period.pk] = Point(period.pk, str(period.label), period.due, value)
     return {key: sorted(points.values(), key=lambda p: (p.due, p.period_id)) for key, points in found.items()}
+
+
+def latest_points(rows: Iterable[tuple[int, int, date, Any]]) -> dict[tuple[int, int], Point]:
+    """(pledge id, indicator id) → the last point of its series (what ``series_by_indicator``
+    would end with), from plain rows of the versions: (pledge id, period id, period due,
+    ``content["updates"]``), as ``latest_published_versions(...).values_list(...)`` reads
+    them. The keys come in the same order as ``series_by_indicator``'s. The points carry
+    no label (it is not read): ``on_track(target, [point], today)`` needs only the last one."""
+    found: dict[tuple[int, int], tuple[date, int, Decimal]] = {}
+    for pledge_id, period_id, due, updates in rows:
+        for indicator_id, value in _values_of(updates):
+            key = (pledge_id, indicator_id)
+            known = found.get(key)
+            # a later value of the same period replaces the earlier one, as in series_by_indicator
+            if known is None or (due, period_id) >= (known[0], known[1]):
+                found[key] = (due, period_id, value)
+    return {key: Point(period_id, "", due, value) for key, (due, period_id, value) in found.items()}
 
 
 def latest(series: Sequence[Point]) -> Point | None:
@@ -98,7 +140,7 @@ def baseline_date(year: int) -> date:
     return date(year, 12, 31)
 
 
-def expected_at(target: IndicatorTarget, when: date) -> Decimal | None:
+def expected_at(target: Target, when: date) -> Decimal | None:
     """Where the straight line from the baseline (its value on the last day of its year) to
     the target (its value on its date) is on ``when``: the baseline before the baseline's
     day, the target after the target's date. None without a baseline or a target."""
@@ -119,7 +161,7 @@ def _at_least_as_far(value: Decimal, mark: Decimal, higher_is_better: bool) -> b
     return value >= mark if higher_is_better else value <= mark
 
 
-def on_track(target: IndicatorTarget | None, series: Sequence[Point], today: date) -> bool | None:
+def on_track(target: Target | None, series: Sequence[Point], today: date) -> bool | None:
     """Whether a city is on track for its target on one indicator.
 
     - A yes/no indicator (1 is yes, 0 is no) is on track when its latest value equals the

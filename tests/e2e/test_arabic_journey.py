@@ -118,13 +118,15 @@ def tab_until(page, element_id: str, *, limit: int) -> list[dict]:
 # Latin-script words an Arabic page may show: the site's name, her address, place names,
 # commitment codes and framework acronyms, the brands of the share buttons, the names of
 # languages in the statement's language list (each in its own language), the map's tile
-# credit (an operator setting, MAP_TILE_ATTRIBUTION, in English), "PDF" and "JavaScript".
+# credit (an operator setting, MAP_TILE_ATTRIBUTION, in English), the names of file formats
+# (the resolution, evidence files, spreadsheets, the profile's Atom feed) and "JavaScript".
 # Any other Latin word is an interface string left in English.
 ALLOWED_LATIN = {
     "Cities", "for", "Migration", "Tunis", "Tønsberg", "Las", "Tunas",
     "RIGHTS-", "SERVICES-", "MONITORING-", "SDG", "GCM", "NUA",
     "Facebook", "LinkedIn", "X", "OpenStreetMap", "contributors",
-    "English", "Español", "Français", "PDF", "JavaScript", "name@mechelen.be",
+    "English", "Español", "Français", "JavaScript", "name@mechelen.be",
+    "PDF", "Atom", "CSV", "XLSX", "ODS", "PNG", "JPEG", "WebP",
 }  # fmt: skip
 
 

@@ -34,9 +34,9 @@ from tests.public.test_api_schemathesis import unlimited  # noqa: F401  (a fixtu
 
 pytestmark = pytest.mark.django_db
 
-PENDING_VALUE = "999"
+PENDING_VALUE = "987123"  # long enough never to be an id or a count in the output
 OLD_VALUE = "150"
-HIDDEN_VALUE = "777"
+HIDDEN_VALUE = "864209"
 
 
 def _content(pledge, values, *, currency="EUR"):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "campaign",
     "pledges",
     "pledges.monitoring",
+    "pledges.learning",
     "campaign.public",
     "seeds",
 ]

@@ -24,9 +24,11 @@ from . import (
     api_municipalities,
     campaigns,
     dashboard_views,
+    event_views,
     evidence_views,
     feeds,
     follow_views,
+    library_views,
     map_views,
     opendata_views,
     signatories,
@@ -69,6 +71,8 @@ site_patterns: list[URLPattern | URLResolver] = [
     path("open-data/", public_page(opendata_views.open_data_page), name="open_data"),
     path("accessibility/", public_page(accessibility.accessibility_statement), name="accessibility"),
     path("follow/", include((follow_views.urlpatterns, "follow"))),
+    path("actions/", include((library_views.urlpatterns, "library"))),
+    path("events/", include((event_views.urlpatterns, "events"))),
 ]
 
 router = SimpleRouter()

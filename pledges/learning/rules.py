@@ -31,3 +31,23 @@ def public_peer_reviews() -> QuerySet[PeerReview]:
 def public_events() -> QuerySet[CampaignEvent]:
     """The events of public campaigns that are marked as shown."""
     return CampaignEvent.objects.filter(is_public=True, campaign__in=public_campaigns())
+
+
+# City sizes the library filters by: (code, lowest population, highest or None). The one
+# home of these bands; a municipality without a population is in none.
+CITY_SIZES = (
+    ("small", 0, 49_999),
+    ("medium", 50_000, 499_999),
+    ("large", 500_000, 1_999_999),
+    ("metropolis", 2_000_000, None),
+)
+
+
+def city_size(population: int | None) -> str:
+    """The CITY_SIZES code of a population ("" when it is unknown)."""
+    if population is None:
+        return ""
+    for code, low, high in CITY_SIZES:
+        if population >= low and (high is None or population <= high):
+            return code
+    return ""

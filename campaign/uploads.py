@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http.multipartparser import MultiPartParser
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
@@ -539,3 +539,85 @@ class ShortFileNameUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+# --- files of local actions ---------------------------------------------------------------
+# A local action (pledges/learning) carries images (PNG, JPEG, WebP), re-encoded from their
+# pixels so that no metadata (EXIF and its GPS position, XMP, ICC, comments) survives, and
+# PDFs checked by ``validate_pdf``. Recognised by their bytes; the name's extension must agree.
+
+ACTION_FILE_KINDS = ("png", "jpeg", "webp", "pdf")
+
+
+@dataclass(frozen=True)
+class ActionFileKind:
+    kind: str  # "image" or "pdf"
+    format: str  # "png", "jpeg", "webp" or "pdf"
+    content_type: str
+    extension: str
+
+
+def _action_kind_error() -> ValidationError:
+    return ValidationError(
+        _("This file is not one of the kinds an action can carry: an image (PNG, JPEG or WebP) or a PDF."),
+        code="action_file_kind",
+    )
+
+
+def validate_action_file(upload) -> ActionFileKind:
+    """The kind of a local action's file, by its content and agreeing with its name's
+    extension, after the checks of its kind. Raises ValidationError saying what to do."""
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(
+            _("The file is %(size).1f MB; the limit is 10 MB.") % {"size": upload.size / 1024 / 1024},
+            code="evidence_too_large",
+        )
+    if not upload.size:
+        raise ValidationError(_("This file is empty."), code="evidence_empty")
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    found = _sniff(data)
+    if found not in ACTION_FILE_KINDS:
+        raise _action_kind_error()
+    evidence_kind = EVIDENCE_KINDS[found]
+    extension = _name_extension(getattr(upload, "name", ""))
+    if extension not in evidence_kind.extensions:
+        if extension not in ("pdf", "png", "jpg", "jpeg", "webp"):
+            raise _action_kind_error()
+        raise ValidationError(
+            _(
+                "This file's name ends in “.%(extension)s” but the file is a %(kind)s. Rename it with the right "
+                "ending, or upload the file you meant."
+            )
+            % {"extension": extension, "kind": found.upper()},
+            code="evidence_name_mismatch",
+        )
+    if found == "pdf":
+        validate_pdf(upload)
+        return ActionFileKind("pdf", "pdf", evidence_kind.content_type, evidence_kind.extension)
+    _check_image(data, found)
+    return ActionFileKind("image", found, evidence_kind.content_type, evidence_kind.extension)
+
+
+def reencode_image(data: bytes, kind: str) -> tuple[bytes, int, int]:
+    """A new image of the same format from the pixels of ``data`` (already checked by
+    ``_check_image``), turned as its EXIF orientation says first, with none of its
+    metadata: (bytes, width, height)."""
+    with Image.open(io.BytesIO(data)) as source:
+        turned = ImageOps.exif_transpose(source) or source
+        has_alpha = "A" in turned.getbands() or "transparency" in turned.info
+        if kind == "jpeg":
+            mode = "L" if turned.mode in ("L", "1") else "RGB"
+        else:
+            mode = turned.mode if turned.mode in ("RGB", "RGBA", "L", "LA") else ("RGBA" if has_alpha else "RGB")
+        pixels = turned.convert(mode) if turned.mode != mode else turned
+        clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
+    out = io.BytesIO()
+    if kind == "jpeg":
+        clean.save(out, format="JPEG", quality=90)
+    elif kind == "webp":
+        clean.save(out, format="WEBP", quality=90)
+    else:
+        clean.save(out, format="PNG")
+    return out.getvalue(), clean.width, clean.height

@@ -10,6 +10,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 from accounts.access import is_campaign_admin
 from campaign.models import Campaign, Commitment, ReportingPeriod, public_campaigns
 
+from .event_views import home_events
+
 # The generic views are generic in django-stubs only; at run time they take no type arguments.
 if TYPE_CHECKING:
     _CampaignListView = ListView[Campaign]
@@ -37,6 +39,7 @@ class HomeView(TemplateView):
             )
             .order_by("-signing_opens", "-created")
         )
+        context.update(home_events())
         return context
 
 

@@ -25,6 +25,7 @@ from accounts.services import email_domain_matches
 from campaign.bulk import run_each
 from campaign.models import Campaign
 from pledges import queries, services
+from pledges.learning.staff import moderation as learning_moderation
 from pledges.models import Pledge
 from pledges.staff import exports
 from pledges.staff.forms import (
@@ -51,7 +52,11 @@ def dashboard(request):
     return render(
         request,
         "staff/dashboard.html",
-        {"counts": queries.queue_counts(), "campaigns": Campaign.objects.order_by("title")},
+        {
+            "counts": queries.queue_counts(),
+            "campaigns": Campaign.objects.order_by("title"),
+            "local_actions_waiting": learning_moderation.waiting_count(),
+        },
     )
 
 

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,6 +52,17 @@ class PublicConfig(AppConfig):
         from accounts.models import Municipality, MunicipalityName
         from campaign.models import Campaign, Commitment, ReportingPeriod
         from campaign.public import cache
+        from pledges.learning.models import (
+            CampaignEvent,
+            ExchangeRequest,
+            LocalAction,
+            LocalActionFile,
+            LocalActionResult,
+            LocalActionTranslation,
+            Partnership,
+            PeerReview,
+            PeerReviewFeedback,
+        )
         from pledges.models import Pledge, PledgeCommitment, ProgressReport, ReportVersion
         from pledges.monitoring.models import Indicator, IndicatorTarget, MeansOfImplementation
 
@@ -68,8 +79,24 @@ class PublicConfig(AppConfig):
             Campaign,
             Commitment,
             ReportingPeriod,
+            # local actions and peer learning: the library, the profile, the events
+            LocalAction,
+            LocalActionTranslation,
+            LocalActionFile,
+            LocalActionResult,
+            ExchangeRequest,
+            Partnership,
+            PeerReview,
+            PeerReviewFeedback,
+            CampaignEvent,
         ):
             for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
                 signal.connect(
                     cache.public_data_changed, sender=model, dispatch_uid=f"public-cache-{name}-{model.__name__}"
                 )
+        # The commitments an action serves (the library's theme and commitment filters).
+        m2m_changed.connect(
+            cache.public_data_changed,
+            sender=LocalAction.commitments.through,
+            dispatch_uid="public-cache-m2m-LocalAction-commitments",
+        )

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as FormValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone, translation
@@ -40,7 +40,8 @@ from rest_framework.response import Response
 from accounts.geo import CONTINENTS
 from accounts.models import Municipality
 from campaign.models import Campaign, Commitment, ReportingPeriod
-from campaign.public import opendata, opendata_indicators
+from campaign.public import opendata, opendata_indicators, opendata_learning
+from pledges.learning.models import LocalAction, LocalActionFile, Partnership
 from pledges.models import Pledge, ProgressUpdate
 from pledges.monitoring.models import Indicator, IndicatorTarget, MeansOfImplementation
 
@@ -984,3 +985,169 @@ class MeansViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[MeansOfImple
 
     def get_queryset(self) -> QuerySet[MeansOfImplementation]:
         return opendata_indicators.means_queryset()
+
+
+# --- peer learning: local actions and partnerships (opendata_learning.py) ---------------------
+
+
+class ActionTranslationSerializer(serializers.Serializer[Any]):
+    language = serializers.CharField(help_text=_("The language of the translation, such as fr."))
+    title = serializers.CharField(help_text=_("The title in that language."))
+    summary = serializers.CharField(help_text=_("The summary in that language."))
+    description = serializers.CharField(help_text=_("The description in that language."))
+    results = serializers.CharField(help_text=_("The results in that language."))
+
+
+class ActionResultSerializer(serializers.Serializer[Any]):
+    indicator_id = serializers.IntegerField(help_text=_("The indicator's identifier, as in /api/v1/indicators/."))
+    indicator = serializers.CharField(help_text=_("The indicator's code."))
+    value = serializers.CharField(help_text=NUMBER_HELP)
+    unit = serializers.CharField(help_text=_("The indicator's unit, in English."))
+    measured_on = serializers.DateField(allow_null=True, help_text=_("When the value was measured."))
+    note = serializers.CharField(help_text=_("The city's note on the value."))
+
+
+class ActionEventSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text=_("The event's identifier."))
+    title = serializers.CharField(help_text=_("The event's title."))
+    starts_on = serializers.DateField(help_text=_("When the event starts."))
+    ends_on = serializers.DateField(allow_null=True, help_text=_("When it ends; null for a one-day event."))
+    place = serializers.CharField(help_text=_("Where it takes place."))
+
+
+class ActionFileSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text=_("The file's identifier."))
+    kind = serializers.ChoiceField(choices=LocalActionFile.Kind.choices, help_text=_("image or pdf."))
+    title = serializers.CharField(help_text=_("The file's title."))
+    alt_text = serializers.CharField(help_text=_("For an image: what it shows."))
+    content_type = serializers.CharField(help_text=_("The file's media type, such as image/jpeg."))
+    size = serializers.IntegerField(help_text=_("Size in bytes."))
+    width = serializers.IntegerField(allow_null=True, help_text=_("An image's width in pixels."))
+    height = serializers.IntegerField(allow_null=True, help_text=_("An image's height in pixels."))
+    url = serializers.URLField(help_text=_("The public address of the file."))
+
+
+class ActionSerializer(serializers.Serializer[LocalAction]):
+    id = serializers.IntegerField(help_text=_("The action's stable identifier."))
+    campaign = serializers.SlugField(help_text=_("The campaign's slug."))
+    municipality = PublicMunicipalitySerializer()
+    url = serializers.URLField(help_text=_("The action's page in the library."))
+    language = serializers.CharField(help_text=_("The language the city wrote the action in."))
+    title = serializers.CharField(help_text=_("The title, as the city wrote it."))
+    summary = serializers.CharField(help_text=_("The summary, as the city wrote it."))
+    description = serializers.CharField(help_text=_("The description, as the city wrote it."))
+    results = serializers.CharField(help_text=_("The results, as the city wrote them."))
+    translations = ActionTranslationSerializer(many=True, help_text=_("The translations the city added."))
+    status = serializers.ChoiceField(choices=LocalAction.Status.choices, help_text=_("planned, ongoing or completed."))
+    started_on = serializers.DateField(allow_null=True, help_text=_("When the action started."))
+    ended_on = serializers.DateField(allow_null=True, help_text=_("When it ended; null if it goes on."))
+    commitments = serializers.ListField(
+        child=serializers.CharField(), help_text=_("The codes of the commitments it serves.")
+    )
+    gcm_objectives = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("Global Compact for Migration objectives (1 to 23).")
+    )
+    sdg_targets = serializers.ListField(child=serializers.CharField(), help_text=_("SDG targets, such as 10.7."))
+    audiences = serializers.ListField(
+        child=serializers.ChoiceField(choices=LocalAction.Audience.choices), help_text=_("The people it is for.")
+    )
+    budget = serializers.CharField(allow_null=True, help_text=_("The budget, in budget_currency; a decimal string."))
+    budget_currency = serializers.CharField(help_text=_("ISO 4217 currency code of the budget, such as EUR."))
+    funding_sources = serializers.ListField(child=serializers.CharField(), help_text=_("Funding sources."))
+    partners = serializers.ListField(child=serializers.CharField(), help_text=_("Partners."))
+    indicator_results = ActionResultSerializer(many=True, help_text=_("Its results as indicator values."))
+    links = serializers.ListField(child=serializers.URLField(), help_text=_("Web addresses about the action."))
+    contact_role = serializers.CharField(help_text=_("The public contact: a role or an office."))
+    event = ActionEventSerializer(allow_null=True, help_text=_("The campaign event where it was presented."))
+    published_at = serializers.DateTimeField(help_text=_("When the campaign team published it (UTC)."))
+    files = ActionFileSerializer(many=True, help_text=_("Its images and documents."))
+
+    def to_representation(self, instance: LocalAction) -> dict[str, Any]:
+        return opendata_learning.action_record(instance)
+
+
+class PartnershipSerializer(serializers.Serializer[Partnership]):
+    id = serializers.IntegerField(help_text=_("The partnership's stable identifier."))
+    campaign = serializers.SlugField(help_text=_("The campaign's slug."))
+    kind = serializers.ChoiceField(choices=Partnership.Kind.choices, help_text=_("The kind of partnership."))
+    kind_label = serializers.CharField(help_text=_("The kind, in the language asked for."))
+    description = serializers.CharField(help_text=_("What the two cities say of it."))
+    confirmed_at = serializers.DateTimeField(allow_null=True, help_text=_("When the partner city confirmed it (UTC)."))
+    proposer = PublicMunicipalitySerializer(help_text=_("The city that proposed it."))
+    partner = PublicMunicipalitySerializer(help_text=_("The partner city."))
+
+    def to_representation(self, instance: Partnership) -> dict[str, Any]:
+        return opendata_learning.partnership_record(instance)
+
+
+class ActionFilter(CountryContinentFilterSet):
+    campaign = django_filters.CharFilter(field_name="campaign__slug", label=_("A campaign's slug."))
+    status = django_filters.ChoiceFilter(choices=LocalAction.Status.choices, label=_("planned, ongoing or completed."))
+    commitment = django_filters.CharFilter(
+        method="filter_commitment", label=_("A commitment's code, such as RIGHTS-1.")
+    )
+    municipality = id_filter("municipality_id", _("A municipality's id."))
+
+    class Meta:
+        model = LocalAction
+        fields = ["campaign", "country", "continent", "status", "commitment", "municipality"]
+
+    def filter_commitment(self, queryset: QuerySet[LocalAction], name: str, value: str) -> QuerySet[LocalAction]:
+        # An action serves a commitment once at most: no duplicate rows.
+        return queryset.filter(commitments__code=value.strip().upper())
+
+
+class PartnershipFilter(OpenDataFilterSet):
+    campaign = django_filters.CharFilter(field_name="campaign__slug", label=_("A campaign's slug."))
+    kind = django_filters.ChoiceFilter(choices=Partnership.Kind.choices, label=_("The kind of partnership."))
+    municipality = extend_schema_field(
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID, "description": _("A municipality's id, either side.")}
+    )(
+        IdFilter(
+            method="filter_municipality", label=_("A municipality's id, either side."), min_value=1, max_value=MAX_ID
+        )
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["campaign", "kind", "municipality"]
+
+    def filter_municipality(self, queryset: QuerySet[Partnership], name: str, value: int) -> QuerySet[Partnership]:
+        return queryset.filter(Q(proposer_id=value) | Q(partner_id=value))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List local actions"),
+        description=_(
+            "The local actions the campaign team published in the library, newest first, with their texts as the "
+            "city wrote them and every translation it added. Drafts and actions waiting for review are not listed."
+        ),
+        parameters=[LANG_PARAMETER],
+    ),
+    retrieve=extend_schema(summary=_("One local action"), parameters=[LANG_PARAMETER]),
+)
+@extend_schema(tags=["actions"])
+class ActionViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[LocalAction]):
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+
+    def get_queryset(self) -> QuerySet[LocalAction]:
+        return opendata_learning.actions_queryset()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("List partnerships"),
+        description=_("The partnerships between two cities that both confirmed, newest first."),
+        parameters=[LANG_PARAMETER],
+    ),
+    retrieve=extend_schema(summary=_("One partnership"), parameters=[LANG_PARAMETER]),
+)
+@extend_schema(tags=["partnerships"])
+class PartnershipViewSet(OpenDataViewMixin, viewsets.ReadOnlyModelViewSet[Partnership]):
+    serializer_class = PartnershipSerializer
+    filterset_class = PartnershipFilter
+
+    def get_queryset(self) -> QuerySet[Partnership]:
+        return opendata_learning.partnerships_queryset()

@@ -28,13 +28,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import parse_etags
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from accounts.geo import continent_choices
 from campaign.models import Campaign, Commitment, public_campaigns
-from campaign.public import cache, map_data
+from campaign.public import cache, map_data, map_learning
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,37 @@ def signatories_geojson(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _learning_geojson(request: HttpRequest, layer: str, build: Callable[[dict[str, str]], str]) -> HttpResponse:
+    try:
+        params = map_learning.clean_params(request.GET)
+    except map_data.InvalidFilter as error:
+        return JsonResponse(
+            {"error": _("Invalid value for the filter “%(name)s”.") % {"name": error.args[0]}}, status=400
+        )
+    etag = _etag({**params, "layer": f"{map_learning.SCHEMA}-{layer}"})
+    if etag and _not_modified(request, etag):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(build(params), content_type="application/geo+json")
+    if etag:
+        response["ETag"] = etag
+    response["Cache-Control"] = GEOJSON_CACHE_CONTROL
+    response["Access-Control-Allow-Origin"] = "*"  # open data: other sites may read it
+    return response
+
+
+@require_safe
+def actions_geojson(request: HttpRequest) -> HttpResponse:
+    """The public local actions, a point at each one's city (campaign/public/map_learning.py)."""
+    return _learning_geojson(request, "actions", map_learning.actions_geojson)
+
+
+@require_safe
+def partnerships_geojson(request: HttpRequest) -> HttpResponse:
+    """The confirmed partnerships, a line between the two cities (campaign/public/map_learning.py)."""
+    return _learning_geojson(request, "partnerships", map_learning.partnerships_geojson)
+
+
 def open_to_other_sites(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Any site may read what the view answers (open data), 304s from the cache included."""
 
@@ -105,6 +137,7 @@ def _map_config(
 ) -> dict[str, Any]:
     """What static/js/map.js needs, passed to it with json_script."""
     geojson = reverse("map_signatories_geojson")
+    reader_language = map_learning.reader_language(get_language())
     if embed and campaign:
         geojson += f"?campaign={campaign}"
     return {
@@ -120,6 +153,11 @@ def _map_config(
         "countries": map_data.country_names(campaign_slug=campaign),
         # The names of places in the page's language, by slug ("Lisbonne", beside it "Lisboa").
         "names": map_data.place_names(campaign_slug=campaign),
+        # The peer learning layers (campaign/public/map_learning.py; static/js/map-learning.js).
+        "learning": {
+            "actions": f"{reverse('map_actions_geojson')}?language={reader_language}",
+            "partnerships": f"{reverse('map_partnerships_geojson')}?language={reader_language}",
+        },
     }
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from campaign.models import Campaign
-from campaign.public import opendata, opendata_indicators
+from campaign.public import opendata, opendata_indicators, opendata_learning
 from campaign.public.models import PublicReport, PublicSignatory
 
 if TYPE_CHECKING:
@@ -82,6 +82,21 @@ DATASETS: dict[str, Dataset] = {
         opendata_indicators.MEANS_COLUMNS,
         opendata_indicators.means_rows,
         opendata_indicators.means_record,
+    ),
+    # Peer learning (opendata_learning.py).
+    "actions": (
+        opendata_learning.actions_queryset,
+        "campaign",
+        opendata_learning.ACTION_COLUMNS,
+        opendata_learning.action_rows,
+        opendata_learning.action_record,
+    ),
+    "partnerships": (
+        opendata_learning.partnerships_queryset,
+        "campaign",
+        opendata_learning.PARTNERSHIP_COLUMNS,
+        opendata_learning.partnership_rows,
+        opendata_learning.partnership_record,
     ),
 }
 
@@ -198,6 +213,17 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
         }
         for name, title, description in opendata_indicators.DOWNLOAD_DESCRIPTIONS
     ]
+    downloads += [
+        {
+            "name": name,
+            "title": title,
+            "description": description,
+            "csv": reverse("opendata-download", args=[name, "csv"]),
+            "json": reverse("opendata-download", args=[name, "json"]),
+            "columns": opendata_learning.COLUMNS[name],
+        }
+        for name, title, description in opendata_learning.DOWNLOAD_DESCRIPTIONS
+    ]
     campaigns = list(opendata.public_campaigns().order_by("-signing_opens", "slug"))
     return render(
         request,
@@ -208,6 +234,10 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
             "example_campaign": campaigns[0].slug if campaigns else "cities-pledge",
             "licence": opendata.licence(),
             "site_url": base,
-            "api_endpoints": [*opendata.API_ENDPOINTS, *opendata_indicators.API_ENDPOINTS],
+            "api_endpoints": [
+                *opendata.API_ENDPOINTS,
+                *opendata_indicators.API_ENDPOINTS,
+                *opendata_learning.API_ENDPOINTS,
+            ],
         },
     )

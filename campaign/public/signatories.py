@@ -29,7 +29,7 @@ from accounts.place_names import (
     region_of,
 )
 from campaign.models import Campaign, Commitment, public_campaigns
-from campaign.public import dashboard, indicator_charts
+from campaign.public import dashboard, indicator_charts, learning
 from campaign.public.models import PublicSignatory
 from pledges import rules
 from pledges.display import pledge_display
@@ -65,6 +65,7 @@ def city_profile(request: HttpRequest, municipality_slug: str) -> HttpResponse:
             "items": items,
             "page_url": request.build_absolute_uri(request.path),
             "map_link": f"{map_url}?country={municipality.country}",
+            "learning": learning.city_learning(municipality, pledges),
         },
     )
 

@@ -84,6 +84,8 @@ router.register("indicators", api.IndicatorViewSet, basename="api-indicator")
 router.register("indicator-values", api.IndicatorValueViewSet, basename="api-indicator-value")
 router.register("indicator-targets", api.IndicatorTargetViewSet, basename="api-indicator-target")
 router.register("means", api.MeansViewSet, basename="api-means")
+router.register("actions", api.ActionViewSet, basename="api-action")
+router.register("partnerships", api.PartnershipViewSet, basename="api-partnership")
 
 # The API's answers are finished pages too, one per kind asked for (JSON, or the browsable
 # HTML): a launch day's readers cost no query once warm. The rate limit goes in front of
@@ -138,8 +140,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
         map_views.open_to_other_sites(finished_response(max_age=60, s_maxage=300)(map_views.signatories_geojson)),
         name="map_signatories_geojson",
     ),
+    path(
+        "map/actions.geojson",
+        map_views.open_to_other_sites(finished_response(max_age=60, s_maxage=300)(map_views.actions_geojson)),
+        name="map_actions_geojson",
+    ),
+    path(
+        "map/partnerships.geojson",
+        map_views.open_to_other_sites(finished_response(max_age=60, s_maxage=300)(map_views.partnerships_geojson)),
+        name="map_partnerships_geojson",
+    ),
     re_path(
-        r"^data/(?P<dataset>signatories|commitments|reports|indicators|indicator-values|indicator-targets|means)"
+        r"^data/(?P<dataset>signatories|commitments|reports|indicators|indicator-values|indicator-targets|means"
+        r"|actions|partnerships)"
         r"\.(?P<extension>csv|json)$",
         api_manners.rate_limited(opendata_views.download),
         name="opendata-download",

@@ -76,6 +76,7 @@ from pledges.services import (
     report_submit,
 )
 
+from .demo_learning import seed_demo_learning
 from .demo_monitoring import DemoMonitoring, request_more_time
 
 DEMO_PASSWORD = "demo-pledge-2026"  # noqa: S105 - printed on purpose, demo only
@@ -731,6 +732,7 @@ def seed_demo_activity(*, campaign: Campaign, accounts: dict[str, User], path: P
             result.cities.append(seeder.run(demo_official))
             if city["key"] == data.get("monitoring", {}).get("delay_request", {}).get("city"):
                 result.delay_requested = seeder.ask_for_more_time(result.reminder_period)
+        seed_demo_learning(campaign=campaign, admin=admin, cities=result.cities)
     after = _counts()
     result.created = Counter({key: after[key] - before[key] for key in after})
     return result

@@ -772,7 +772,20 @@ def test_every_view_of_the_features_is_in_the_table():
     """A new URL in one of these namespaces must get its row before it ships."""
     from django.urls import get_resolver
 
-    namespaces = ("accounts", "pledges", "reports", "calendar", "cities", "staff", "announcements", "monitoring")
+    namespaces = (
+        "accounts",
+        "pledges",
+        "reports",
+        "calendar",
+        "cities",
+        "staff",
+        "announcements",
+        "monitoring",
+        "learning",
+        "learning_staff",
+        "library",
+        "events",
+    )
     names = set()
 
     def walk(patterns, namespace=None):
@@ -792,16 +805,27 @@ def test_every_view_of_the_features_is_in_the_table():
 def views_of_feature_tables() -> set[str]:
     """The views whose rows live in a feature's own table, with the same seven actors (each
     table checks there that it covers all its feature's views)."""
+    from tests.learning import test_action_permissions as actions
+    from tests.learning import test_exchange_permissions as exchanges
+    from tests.learning import test_moderation_permissions as moderation
+    from tests.learning import test_peer_review_permissions as peer_reviews
     from tests.monitoring import test_monitoring_permissions as monitoring
     from tests.pledges import test_delay_permissions as delays
     from tests.pledges import test_report_upload_permissions as uploads
     from tests.pledges import test_review_permissions as reviews
+    from tests.public import test_learning_public_permissions as learning_public
+    from tests.public import test_library_permissions as library
 
     return (
         {url_name for url_name, *_rest in delays.CASES.values()}
         | {case_id.partition("[")[0] for case_id, *_rest in uploads.MATRIX}
         | {reviews.CASES[case_id].url_name for case_id, *_rest in reviews.MATRIX}
         | {monitoring.CASES[case_id].url_name for case_id, *_rest in monitoring.MATRIX}
+        | {
+            table.CASES[case_id].url_name
+            for table in (actions, exchanges, moderation, peer_reviews, learning_public, library)
+            for case_id, *_rest in table.MATRIX
+        }
     )
 
 
@@ -836,7 +860,7 @@ def test_permission_matrix(client, world, mailoutbox, case_id, method, actor, ex
 
 # --- staff MFA ----------------------------------------------------------------------------
 
-STAFF_NAMESPACES = ("staff", "announcements", "admin")
+STAFF_NAMESPACES = ("staff", "announcements", "admin", "learning_staff")
 STAFF_ROWS = [(case_id, method) for case_id, method, *_rest in MATRIX if case_id.split(":")[0] in STAFF_NAMESPACES]
 PRIVATE_DOCUMENT_ROWS = [
     "pledges:detail[draft-A]",

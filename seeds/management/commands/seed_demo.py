@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.models import Municipality
 from campaign.public import projection
+from pledges.learning.models import CampaignEvent, ExchangeRequest, LocalAction, Partnership, PeerReview
 from seeds.demo import (
     DEMO_ACCOUNTS,
     DEMO_OFFICIAL_CITY,
@@ -114,6 +115,7 @@ class Command(BaseCommand):
             f"{summary['targets']} baselines and targets, means for {summary['means']} chosen commitments, "
             f"{summary['values']} indicator values; {summary['pending_delays']} request(s) for more time waiting"
         )
+        self.stdout.write(f"  learning     {learning_summary(campaign)}")
         if activity.missing:
             self.stdout.write(
                 self.style.WARNING(f"  not found    {', '.join(activity.missing)}: no pledge for these cities")
@@ -130,3 +132,20 @@ class Command(BaseCommand):
             directory = import_municipalities(min_population=options["min_population"])
         named = import_municipalities(min_population=500, only_geonames_ids=set(NAMED_CITIES))
         return directory, named
+
+
+def learning_summary(campaign) -> str:
+    """One line on the demo's local actions and peer learning, as a first run shows them."""
+    actions = LocalAction.objects.filter(campaign=campaign)
+    published = actions.filter(state=LocalAction.State.PUBLISHED).count()
+    waiting = actions.filter(state=LocalAction.State.SUBMITTED).count()
+    accepted = ExchangeRequest.Status.ACCEPTED
+    exchanges = ExchangeRequest.objects.filter(action__campaign=campaign, status=accepted).count()
+    partnerships = Partnership.objects.filter(campaign=campaign, status=Partnership.Status.CONFIRMED).count()
+    reviews = PeerReview.objects.filter(period__campaign=campaign, status=PeerReview.Status.PUBLISHED).count()
+    events = CampaignEvent.objects.filter(campaign=campaign).count()
+    return (
+        f"{published} local actions in the library at /en/actions/ ({waiting} waiting for moderation), "
+        f"{exchanges} accepted exchange(s), {partnerships} confirmed partnership(s), "
+        f"{reviews} published peer review(s), {events} campaign events at /en/events/"
+    )

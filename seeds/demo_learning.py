@@ -35,13 +35,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
-from pledges.learning.services.actions import (
-    action_create,
-    action_submit,
-    file_add,
-    result_save,
-    translation_save,
-)
 
 from accounts.models import Municipality, User
 from campaign.models import Campaign
@@ -53,6 +46,13 @@ from pledges.learning.models import (
     LocalAction,
     Partnership,
     PeerReview,
+)
+from pledges.learning.services.actions import (
+    action_create,
+    action_submit,
+    file_add,
+    result_save,
+    translation_save,
 )
 from pledges.learning.services.exchanges import exchange_accept, exchange_ask
 from pledges.learning.services.moderation import action_publish, action_return

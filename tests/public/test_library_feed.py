@@ -56,7 +56,8 @@ def test_feed_lists_published_actions_newest_first(client, actions):
 def test_feed_entries_are_in_the_feeds_language(client, actions):
     root = feed(client, "fr")
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
-    assert entry_titles(root) == ["Mechelen: Action plus récente", "Mechelen: Older action"]
+    # French typography: a no-break space before the colon.
+    assert entry_titles(root) == ["Mechelen\u00a0: Action plus récente", "Mechelen\u00a0: Older action"]
     ids = [entry.find(f"{ATOM}id").text for entry in root.findall(f"{ATOM}entry")]
     assert ids == [entry.find(f"{ATOM}id").text for entry in feed(client, "en").findall(f"{ATOM}entry")]
 
